@@ -1,0 +1,131 @@
+"""Public value accounting: six generators -> nine dimensions, minus four kinds of destruction.
+
+Harrison et al. (2012) name six *value generators* (efficiency, effectiveness, intrinsic
+enhancements, transparency, participation, collaboration); Frucquet, Carassus, Chabaud & Marin
+(GMP, hal-04344052) use them as mediators between governance and value. Csukás & Szabó (2021)
+give the nine *components* of smart-city value the seed's §1.4 table lists. The matrices below are
+the model's assumptions, stated as data so that they can be read, cited and varied.
+
+Destruction (seed §4.2: illectronism, privacy, environmental footprint, plus stale open data) is
+mapped onto the dimension it erodes, so every dimension has gross, destruction and net flows and
+`gross - destruction == net` holds dimension by dimension.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+GENERATORS = (
+    "efficiency",
+    "effectiveness",
+    "intrinsic",
+    "transparency",
+    "participation",
+    "collaboration",
+)
+
+DIMENSIONS = (
+    "efficiency",
+    "engagement",
+    "quality_of_life",
+    "inclusion",
+    "connectivity",
+    "knowledge",
+    "cost_reduction",
+    "scalability",
+    "environment",
+)
+
+DESTRUCTIONS = ("exclusion", "privacy", "footprint", "stale_data")
+
+# Rows: generators; columns: DIMENSIONS. Each row sums to 1, so a generator's output is shared
+# out, never multiplied. Rationale per row:
+# - efficiency (process performance) -> efficiency, cost reduction, environment (less waste);
+# - effectiveness (services that reach users) -> quality of life, efficiency, connectivity, inclusion;
+# - intrinsic enhancements (better life, better city) -> quality of life, environment, inclusion;
+# - transparency (fresh open data) -> knowledge, engagement, connectivity, scalability;
+# - participation (answered contributions) -> engagement, inclusion, knowledge, quality of life;
+# - collaboration (partners, cross-silo work) -> knowledge, scalability, connectivity, engagement.
+GENERATOR_TO_DIMENSION = np.array(
+    [
+        # eff  eng  qol  inc  con  kno  cost scal env
+        [0.50, 0.00, 0.00, 0.00, 0.00, 0.00, 0.35, 0.00, 0.15],
+        [0.20, 0.00, 0.40, 0.20, 0.20, 0.00, 0.00, 0.00, 0.00],
+        [0.00, 0.00, 0.40, 0.30, 0.00, 0.00, 0.00, 0.00, 0.30],
+        [0.00, 0.20, 0.00, 0.00, 0.20, 0.40, 0.00, 0.20, 0.00],
+        [0.00, 0.50, 0.15, 0.20, 0.00, 0.15, 0.00, 0.00, 0.00],
+        [0.00, 0.20, 0.00, 0.00, 0.20, 0.30, 0.00, 0.30, 0.00],
+    ]
+)
+
+# Rows: DESTRUCTIONS; columns: DIMENSIONS. Exclusion erodes social inclusion; privacy harm erodes
+# engagement (trust) and quality of life; the footprint erodes environmental impact; a stale
+# catalogue erodes knowledge creation and sharing.
+DESTRUCTION_TO_DIMENSION = np.array(
+    [
+        [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.5, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0],
+    ]
+)
+
+# Csukás & Szabó's (2021) four city profiles read as weightings of the nine components
+# (normalised to mean 1 so that "equal" sums the nine net flows). Assumption: a profile doubles the
+# weight of the components its cluster emphasises.
+_PROFILE_EMPHASIS = {
+    "equal": (),
+    "green": ("environment", "quality_of_life", "cost_reduction"),
+    "app": ("connectivity", "efficiency", "scalability"),
+    "socially_sensitive": ("inclusion", "quality_of_life", "engagement"),
+    "participatory": ("engagement", "knowledge", "inclusion"),
+}
+
+
+def weight_profile(name: str) -> np.ndarray:
+    """Weights over DIMENSIONS for a named Csukás & Szabó profile (mean weight 1)."""
+    raw = np.array([2.0 if d in _PROFILE_EMPHASIS[name] else 1.0 for d in DIMENSIONS])
+    return raw * len(DIMENSIONS) / raw.sum()
+
+
+# Seed §1.4: each Csukás & Szabó component -> Harrison et al. (2012) public value types ->
+# Jørgensen & Bozeman (2007) public values. Used by reports; the dynamics do not read it.
+HARRISON_VALUE_TYPES = {
+    "efficiency": ("economic", "strategic"),
+    "engagement": ("political", "social", "ideological", "stewardship"),
+    "quality_of_life": ("quality of life",),
+    "inclusion": ("social",),
+    "connectivity": ("economic", "social", "strategic"),
+    "knowledge": ("economic", "strategic"),
+    "cost_reduction": ("economic", "strategic"),
+    "scalability": ("economic", "strategic"),
+    "environment": ("quality of life",),
+}
+
+JORGENSEN_BOZEMAN_VALUES = {
+    "efficiency": ("common good", "public interest", "robustness"),
+    "engagement": ("dialogue", "user democracy", "citizen involvement", "responsiveness"),
+    "quality_of_life": ("common good",),
+    "inclusion": ("social cohesion", "protection of minorities"),
+    "connectivity": ("openness", "responsiveness", "listening to public opinion"),
+    "knowledge": ("cooperativeness",),
+    "cost_reduction": ("productivity", "parsimony"),
+    "scalability": ("adaptability", "innovation"),
+    "environment": ("sustainability",),
+}
+
+
+def account(
+    generators: np.ndarray, destruction: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
+    """One month's accounting.
+
+    Returns (gross, destroyed, net) per dimension and their weighted totals (gross, destroyed,
+    net), so that gross - destroyed == net both per dimension and in total.
+    """
+    gross = generators @ GENERATOR_TO_DIMENSION
+    destroyed = destruction @ DESTRUCTION_TO_DIMENSION
+    net = gross - destroyed
+    total_gross = float(gross @ weights)
+    total_destroyed = float(destroyed @ weights)
+    return gross, destroyed, net, total_gross, total_destroyed, total_gross - total_destroyed
