@@ -61,7 +61,9 @@ class ResourceConfig:
     coordination_hours: float = _f(12.0, 0.0, 200.0, plausible=(6.0, 20.0), unit="h/partner")
     pairwise_hours: float = _f(1.5, 0.0, 50.0, plausible=(0.5, 3.0), unit="h/pair of partners")
     update_hours: float = _f(2.0, 0.0, 50.0, plausible=(0.5, 4.0), unit="h/dataset update")
-    answer_hours: float = _f(1.0, 0.0, 50.0, plausible=(0.5, 2.0), unit="h/department per % residents")
+    answer_hours: float = _f(
+        1.0, 0.0, 50.0, plausible=(0.5, 2.0), unit="h/department per % residents"
+    )
     dga_partner_hours: float = _f(2.0, 0.0, 50.0, plausible=(1.0, 4.0), unit="h/partner")
 
 
@@ -220,7 +222,9 @@ def _coerce(hint: Any, value: Any, path: str) -> Any:
             return tuple(_coerce(args[0], v, f"{path}[{i}]") for i, v in enumerate(value))
         if len(value) != len(args):
             raise ConfigError(path, value, f"a list of exactly {len(args)} numbers")
-        return tuple(_coerce(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, value)))
+        return tuple(
+            _coerce(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
     if hint is bool:
         if not isinstance(value, bool):
             raise ConfigError(path, value, "true or false")
@@ -294,7 +298,9 @@ def _validate_relations(c: ModelConfig) -> None:
             raise ConfigError(path, point, "a [month, proactivity, openness] triple")
         month, p, o = point
         if month < 0 or month <= last:
-            raise ConfigError(path, point, f"months >= 0 in strictly increasing order (after {last})")
+            raise ConfigError(
+                path, point, f"months >= 0 in strictly increasing order (after {last})"
+            )
         _check_point(path, (p, o))
         last = month
     cap = c.city.partner_pool - round(c.city.partner_pool * c.city.vendor_share)
@@ -304,12 +310,16 @@ def _validate_relations(c: ModelConfig) -> None:
             "mechanisms.forced_partners", forced, f"at most the {cap} co-creation candidates"
         )
     if c.city.dgas > c.city.departments:
-        raise ConfigError("city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})")
+        raise ConfigError(
+            "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"
+        )
 
 
 def field_bounds(section: type) -> dict[str, tuple[float | None, float | None]]:
     """Allowed interval of each numeric field of a config section (used by tests and the UI)."""
-    return {f.name: f.metadata["bounds"] for f in dataclasses.fields(section) if "bounds" in f.metadata}
+    return {
+        f.name: f.metadata["bounds"] for f in dataclasses.fields(section) if "bounds" in f.metadata
+    }
 
 
 def plausible_ranges() -> dict[str, tuple[float, float]]:

@@ -83,7 +83,7 @@ Trajectory = Constant | Phased | Waypoints
 
 
 def make_trajectory(config: TrajectoryConfig, kind: str | None = None) -> Trajectory:
-    """Build the trajectory policy of a preset (`kind` overrides config.kind, e.g. after turnover)."""
+    """Build a preset's trajectory policy (`kind` overrides config.kind, e.g. after turnover)."""
     kind = kind or config.kind
     if kind == "proactive":
         return Constant(config.proactive_point)

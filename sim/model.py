@@ -9,6 +9,7 @@ equations with their parameters.
 from __future__ import annotations
 
 import math
+from statistics import fmean
 
 import mesa
 import numpy as np
@@ -116,9 +117,7 @@ class GovernanceModel(mesa.Model):
             Department(self, i, maturity=float(self.rng.uniform(0.1, 0.3)), silo=float(s))
             for i, s in enumerate(self.rng.uniform(0.5, 1.5, city.departments))
         ]
-        self.dgas = [
-            DGA(self, self.departments[g :: city.dgas]) for g in range(city.dgas)
-        ]
+        self.dgas = [DGA(self, self.departments[g :: city.dgas]) for g in range(city.dgas)]
         self.partners = self._partner_pool()
         self.mayor = Mayor(
             self, make_trajectory(config.trajectory), legitimacy=float(self.population.trust.mean())
@@ -128,7 +127,7 @@ class GovernanceModel(mesa.Model):
         self._record = {c: np.zeros(config.months) for c in COLUMNS}
         self.running = True
 
-    # ---- construction -------------------------------------------------------------------------
+    # ---- construction -----------------------------------------------------------------------------
     def _partner_pool(self) -> list[PrivatePartner]:
         city = self.config.city
         vendors = round(city.partner_pool * city.vendor_share)
@@ -143,10 +142,10 @@ class GovernanceModel(mesa.Model):
         alignment = self.rng.random(len(kinds))
         return [
             PrivatePartner(self, k, float(c), float(a))
-            for k, c, a in zip(kinds, capability, alignment)
+            for k, c, a in zip(kinds, capability, alignment, strict=True)
         ]
 
-    # ---- views --------------------------------------------------------------------------------
+    # ---- views ------------------------------------------------------------------------------------
     @property
     def co_creation_partners(self) -> list[PrivatePartner]:
         return [p for p in self.partners if p.co_creates and p.active]
@@ -165,9 +164,9 @@ class GovernanceModel(mesa.Model):
     def vendor_quality(self) -> float:
         """Mean capability of the vendors under contract (1.0 when the city has none)."""
         caps = [p.capability for p in self.partners if not p.co_creates]
-        return float(np.mean(caps)) if caps else 1.0
+        return fmean(caps) if caps else 1.0
 
-    # ---- the monthly step -----------------------------------------------------------------------
+    # ---- the monthly step -------------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1
         previous_infrastructure = self.infrastructure
@@ -240,13 +239,13 @@ class GovernanceModel(mesa.Model):
         draws = self.rng.random(len(candidates))
         if not candidates:
             return
-        load = float(np.mean([d.load for d in self.departments]))
+        load = fmean([d.load for d in self.departments])
         slack = min(1.0, max(0.0, 1.0 - load))
         outreach = min(1.0, self.budget_lines["partnerships"] / PARTICIPATION_CHANNEL)
         base = params.recruitment_rate * self.openness * outreach
         rate = base * (params.push + (1.0 - params.push) * slack)
         hosts = self.rng.integers(0, len(self.departments), len(candidates))
-        for partner, draw, host in zip(candidates, draws, hosts):
+        for partner, draw, host in zip(candidates, draws, hosts, strict=True):
             if draw < rate * partner.alignment:
                 partner.join(self.departments[host])
 
@@ -270,8 +269,10 @@ class GovernanceModel(mesa.Model):
         lines = self.budget_lines
         hazard = self.breach_hazard()
         breaches = int(self.rng.poisson(hazard))
-        mediation = min(1.0, 0.5 * lines["participation"] / MEDIATION_NEED) if mech.mediation else 0.0
-        maturity = float(np.mean([d.maturity for d in self.departments]))
+        mediation = (
+            min(1.0, 0.5 * lines["participation"] / MEDIATION_NEED) if mech.mediation else 0.0
+        )
+        maturity = fmean([d.maturity for d in self.departments])
         channel = min(1.0, 0.5 * lines["participation"] / (0.5 * PARTICIPATION_CHANNEL))
         result = self.population.step(
             self.rng,
@@ -293,8 +294,10 @@ class GovernanceModel(mesa.Model):
     def breach_hazard(self) -> float:
         """Expected breaches this month ∝ data collected × partners' data appetite × (1 − 0.7 Q)."""
         active = [p for p in self.partners if p.active]
-        appetite = float(np.mean([p.appetite for p in active])) if active else 0.0
-        exposure = self.infrastructure * (0.5 + appetite) * (1.0 + len(self.co_creation_partners) / 10)
+        appetite = fmean([p.appetite for p in active]) if active else 0.0
+        exposure = (
+            self.infrastructure * (0.5 + appetite) * (1.0 + len(self.co_creation_partners) / 10)
+        )
         return self.config.parameters.breach_hazard * exposure * (1.0 - 0.7 * self.institutions)
 
     def _move_stocks(self) -> None:
@@ -302,14 +305,18 @@ class GovernanceModel(mesa.Model):
         params, lines = self.config.parameters, self.budget_lines
         I, C, Q, o = self.infrastructure, self.culture, self.institutions, self.openness
         # Deployment goes faster when the DGAs push it and departments have the hours (§3.2).
-        push = float(np.mean([d.dga_support * d.fraction("operation") for d in self.departments]))
+        push = fmean([d.dga_support * d.fraction("operation") for d in self.departments])
         push *= self.proactivity * self.mayor.commitment
-        dI = params.infra_growth * lines["infrastructure"] ** params.budget_returns * self.vendor_quality
+        dI = (
+            params.infra_growth
+            * lines["infrastructure"] ** params.budget_returns
+            * self.vendor_quality
+        )
         dI = dI * (0.5 + 0.5 * push) * (1 - I) - params.infra_decay * I
         gate_I = 1.0
         if self.config.mechanisms.technology_prerequisite:
             gate_I = sigmoid((I - params.culture_prerequisite) / params.prerequisite_width)
-        cross_silo = float(np.mean([g.cross_silo for g in self.dgas]))
+        cross_silo = fmean([g.cross_silo for g in self.dgas])
         drive_C = lines["organisation"] + 0.3 * o + 0.2 * cross_silo
         dC = params.culture_growth * drive_C * gate_I * (1 - C) - params.culture_decay * C
         gate_C = sigmoid((C - params.institution_prerequisite) / params.prerequisite_width)
@@ -329,8 +336,8 @@ class GovernanceModel(mesa.Model):
         """Stage 7: generators -> dimensions, destruction, and the month's record."""
         params, cat = self.config.parameters, self.catalogue
         I, C, Q = self.infrastructure, self.culture, self.institutions
-        maturity = float(np.mean([d.maturity for d in self.departments]))
-        operation = float(np.mean([d.fraction("operation") for d in self.departments]))
+        maturity = fmean([d.maturity for d in self.departments])
+        operation = fmean([d.fraction("operation") for d in self.departments])
         stale = cat.stale(params.stale_after)
         fresh_share = float((cat.published & ~stale).sum() / cat.size) if cat.size else 0.0
         partner_output = float(sum(p.output for p in self.co_creation_partners))
@@ -347,7 +354,8 @@ class GovernanceModel(mesa.Model):
         destruction = np.array(
             [
                 params.exclusion_harm * citizens.harm,
-                PRIVACY_EXPOSURE * hazard / max(params.breach_hazard, 1e-12) + BREACH_HARM * breaches,
+                PRIVACY_EXPOSURE * hazard / max(params.breach_hazard, 1e-12)
+                + BREACH_HARM * breaches,
                 params.footprint_operating * I + params.footprint_embodied * max(0.0, I - prev_I),
                 STALE_HARM * (float(stale.sum()) / cat.size if cat.size else 0.0),
             ]
@@ -368,8 +376,8 @@ class GovernanceModel(mesa.Model):
             "budget_spent": sum(self.budget_lines.values()),
             "hours_capacity": sum(d.hours for d in self.departments),
             "hours_used": sum(float(d.allocation.sum()) for d in self.departments),
-            "load": float(np.mean(loads)),
-            "load_max": float(np.max(loads)),
+            "load": fmean(loads),
+            "load_max": max(loads),
             "dga_unmet": sum(g.unmet for g in self.dgas),
             "commitment": self.mayor.commitment,
             "legitimacy": self.mayor.legitimacy,

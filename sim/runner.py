@@ -40,9 +40,7 @@ def replication_seeds(root: int, replications: int) -> list[int]:
     ]
 
 
-def run_scenarios(
-    scenarios: Mapping[str, ModelConfig], seeds: Iterable[int]
-) -> pd.DataFrame:
+def run_scenarios(scenarios: Mapping[str, ModelConfig], seeds: Iterable[int]) -> pd.DataFrame:
     """Every scenario × every seed (paired), stacked into one tidy table."""
     seeds = list(seeds)
     frames = []

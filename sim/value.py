@@ -41,7 +41,8 @@ DESTRUCTIONS = ("exclusion", "privacy", "footprint", "stale_data")
 # Rows: generators; columns: DIMENSIONS. Each row sums to 1, so a generator's output is shared
 # out, never multiplied. Rationale per row:
 # - efficiency (process performance) -> efficiency, cost reduction, environment (less waste);
-# - effectiveness (services that reach users) -> quality of life, efficiency, connectivity, inclusion;
+# - effectiveness (services reaching users) -> quality of life, efficiency, connectivity,
+#   inclusion;
 # - intrinsic enhancements (better life, better city) -> quality of life, environment, inclusion;
 # - transparency (fresh open data) -> knowledge, engagement, connectivity, scalability;
 # - participation (answered contributions) -> engagement, inclusion, knowledge, quality of life;

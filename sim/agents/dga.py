@@ -40,9 +40,7 @@ class DGA(mesa.Agent):
         n = len(self.portfolio)
         hosted = sum(d.partners_hosted for d in self.portfolio)
         push = m.proactivity * commitment * PUSH_HOURS * n
-        broker = m.openness * (
-            CROSS_SILO_HOURS * n + m.config.resources.dga_partner_hours * hosted
-        )
+        broker = m.openness * (CROSS_SILO_HOURS * n + m.config.resources.dga_partner_hours * hosted)
         self.demand = push + broker
         used = min(self.demand, self.hours)
         self.support = used / self.demand if self.demand > 0 else 1.0

@@ -1,4 +1,4 @@
-"""Private partners: vendors build infrastructure, co-creation partners co-produce services (§3.6)."""
+"""Private partners: vendors build infrastructure, co-creation partners co-produce (§3.6)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ if TYPE_CHECKING:
 
 KINDS = ("vendor", "start-up", "association", "university", "utility")
 # Appetite for data (drives privacy exposure): vendors and start-ups monetise data (assumption).
-DATA_APPETITE = {"vendor": 0.8, "start-up": 0.7, "association": 0.2, "university": 0.3, "utility": 0.5}
+DATA_APPETITE = {
+    "vendor": 0.8,
+    "start-up": 0.7,
+    "association": 0.2,
+    "university": 0.3,
+    "utility": 0.5,
+}
 STARVED_BELOW = 0.5  # a partnership receiving under half its hours is starved that month
 IDLE_BELOW = 0.1  # ... and one whose work yields under 10% of its potential is idle (assumption)
 BURNT_ALIGNMENT = 0.5  # alignment kept by a partner who left disappointed (reputation)
