@@ -127,7 +127,7 @@ class GovernanceModel(mesa.Model):
         self._record = {c: np.zeros(config.months) for c in COLUMNS}
         self.running = True
 
-    # ---- construction -----------------------------------------------------------------------------
+    # ---- construction ----------------------------------------------------------------------------
     def _partner_pool(self) -> list[PrivatePartner]:
         city = self.config.city
         vendors = round(city.partner_pool * city.vendor_share)
@@ -145,7 +145,7 @@ class GovernanceModel(mesa.Model):
             for k, c, a in zip(kinds, capability, alignment, strict=True)
         ]
 
-    # ---- views ------------------------------------------------------------------------------------
+    # ---- views -----------------------------------------------------------------------------------
     @property
     def co_creation_partners(self) -> list[PrivatePartner]:
         return [p for p in self.partners if p.co_creates and p.active]
@@ -166,7 +166,7 @@ class GovernanceModel(mesa.Model):
         caps = [p.capability for p in self.partners if not p.co_creates]
         return fmean(caps) if caps else 1.0
 
-    # ---- the monthly step -------------------------------------------------------------------------
+    # ---- the monthly step ------------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1
         previous_infrastructure = self.infrastructure
@@ -412,7 +412,7 @@ class GovernanceModel(mesa.Model):
             self._record[f"destruction_{name}"][t] = destruction[k]
         self._updated = updated
 
-    # ---- results ----------------------------------------------------------------------------------
+    # ---- results ---------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Step to the horizon and return the monthly table."""
         while self.running:
