@@ -43,6 +43,7 @@ class PrivatePartner(mesa.Agent):
         self.kind = kind
         self.capability = capability
         self.alignment = alignment
+        self.base_alignment = alignment
         self.appetite = DATA_APPETITE[kind]
         self.active = kind == "vendor"
         self.host: Department | None = None
@@ -76,5 +77,6 @@ class PrivatePartner(mesa.Agent):
         self.months_starved = self.months_starved + 1 if starved else 0
         forced = m.config.mechanisms.forced_partners is not None
         if not forced and self.months_starved >= m.config.parameters.starvation_months:
-            self.alignment *= BURNT_ALIGNMENT  # a disappointed partner is harder to win back
+            # A disappointed partner is harder to win back (once: it does not compound).
+            self.alignment = BURNT_ALIGNMENT * self.base_alignment
             self.leave()
