@@ -127,7 +127,7 @@ class Parameters:
     breach_trust_drop: float = _f(0.12, 0.0, 1.0, plausible=(0.05, 0.25))
     legitimacy_smoothing: float = _f(0.1, 0.0, 1.0, plausible=(0.05, 0.3))
     new_mayor_commitment: float = _f(0.5, 0.0, 1.0, plausible=(0.2, 0.8))
-    exclusion_harm: float = _f(1.5, 0.0, 10.0, plausible=(0.75, 3.0))
+    exclusion_harm: float = _f(2.0, 0.0, 10.0, plausible=(1.0, 4.0))
     footprint_operating: float = _f(0.1, 0.0, 10.0, plausible=(0.05, 0.2))
     footprint_embodied: float = _f(2.0, 0.0, 100.0, plausible=(1.0, 4.0))
 

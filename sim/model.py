@@ -91,9 +91,18 @@ class GovernanceModel(mesa.Model):
     Args:
         config: a validated ModelConfig (defaults: the default city, adequate resources, phased).
         rng: integer seed of the model's numpy Generator; every random draw comes from it.
+        citizen_agents: create one `Citizen` agent per resident, as views on the population
+            arrays (for inspection, the browser app). Batch runs that only need the monthly table
+            skip them: they hold no state and draw no random numbers, so results are identical.
     """
 
-    def __init__(self, config: ModelConfig | None = None, rng: int | None = None) -> None:
+    def __init__(
+        self,
+        config: ModelConfig | None = None,
+        rng: int | None = None,
+        *,
+        citizen_agents: bool = True,
+    ) -> None:
         config = config or ModelConfig()
         validate(config)
         super().__init__(rng=rng)
@@ -112,13 +121,18 @@ class GovernanceModel(mesa.Model):
         self.cumulative_value = 0.0
 
         self.population = Population(city.citizens, self.rng)
-        Citizen.create_agents(self, city.citizens, index=np.arange(city.citizens))
+        if citizen_agents:
+            Citizen.create_agents(self, city.citizens, index=np.arange(city.citizens))
         self.departments = [
             Department(self, i, maturity=float(self.rng.uniform(0.1, 0.3)), silo=float(s))
             for i, s in enumerate(self.rng.uniform(0.5, 1.5, city.departments))
         ]
         self.dgas = [DGA(self, self.departments[g :: city.dgas]) for g in range(city.dgas)]
         self.partners = self._partner_pool()
+        self.vendors = [p for p in self.partners if not p.co_creates]
+        self.cocreators = [p for p in self.partners if p.co_creates]
+        # Mean capability of the vendors under contract (1.0 when the city has none).
+        self.vendor_quality = fmean([p.capability for p in self.vendors]) if self.vendors else 1.0
         self.mayor = Mayor(
             self, make_trajectory(config.trajectory), legitimacy=float(self.population.trust.mean())
         )
@@ -148,7 +162,7 @@ class GovernanceModel(mesa.Model):
     # ---- views -----------------------------------------------------------------------------------
     @property
     def co_creation_partners(self) -> list[PrivatePartner]:
-        return [p for p in self.partners if p.co_creates and p.active]
+        return [p for p in self.cocreators if p.active]
 
     @property
     def technology(self) -> float:
@@ -159,12 +173,6 @@ class GovernanceModel(mesa.Model):
         whatever the infrastructure (culture grows ungated, partners and answers need no I).
         """
         return self.infrastructure if self.config.mechanisms.technology_prerequisite else 1.0
-
-    @property
-    def vendor_quality(self) -> float:
-        """Mean capability of the vendors under contract (1.0 when the city has none)."""
-        caps = [p.capability for p in self.partners if not p.co_creates]
-        return fmean(caps) if caps else 1.0
 
     # ---- the monthly step ------------------------------------------------------------------------
     def step(self) -> None:
@@ -235,7 +243,7 @@ class GovernanceModel(mesa.Model):
         keeps soliciting even when there is none ("on essaye de multiplier les partenariats").
         """
         params = self.config.parameters
-        candidates = [p for p in self.partners if p.co_creates and not p.active]
+        candidates = [p for p in self.cocreators if not p.active]
         draws = self.rng.random(len(candidates))
         if not candidates:
             return
@@ -254,9 +262,7 @@ class GovernanceModel(mesa.Model):
         target = self.config.mechanisms.forced_partners
         if target is None:
             return
-        pool = sorted(
-            (p for p in self.partners if p.co_creates), key=lambda p: (-p.alignment, p.unique_id)
-        )
+        pool = sorted(self.cocreators, key=lambda p: (-p.alignment, p.unique_id))
         for rank, partner in enumerate(pool):
             if rank < target and not partner.active:
                 partner.join(self.departments[rank % len(self.departments)])

@@ -27,7 +27,7 @@ def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) ->
         config = ModelConfig.from_dict(dict(config or {}))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"invalid seed {seed!r}: allowed: a non-negative integer")
-    frame = GovernanceModel(config, rng=int(seed)).run()
+    frame = GovernanceModel(config, rng=int(seed), citizen_agents=False).run()
     frame.insert(0, "seed", int(seed))
     return frame
 

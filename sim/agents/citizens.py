@@ -60,6 +60,8 @@ class Population:
         order = np.argsort(self.literacy, kind="stable")
         self.literacy_quintile = np.empty(n, dtype=np.int8)
         self.literacy_quintile[order] = (np.arange(n) * 5 // n).astype(np.int8)
+        self._top = np.flatnonzero(self.literacy_quintile == 4)
+        self._bottom = np.flatnonzero(self.literacy_quintile == 0)
 
     @property
     def size(self) -> int:
@@ -83,16 +85,18 @@ class Population:
         n = self.size
         illectronic = self.literacy < LITERACY_THRESHOLD
         users = rng.random(n) < self.literacy * availability
-        harm = illectronic * digitisation * (1.0 - mediation)
+        harm = digitisation * (1.0 - mediation)  # felt by each illectronic resident
 
-        # Last month's contributors learn what became of their contributions.
+        # Trust moves towards experience: last month's contributors judge by the answers they
+        # got, illectronic residents by how far digitisation left them behind, users by service.
         answered = self.participated
-        experience = np.full(n, np.nan)
-        experience[users] = 0.4 + 0.6 * availability
-        experience[illectronic] = 0.5 * (1.0 - harm[illectronic])
-        experience[answered] = implementation
-        seen = ~np.isnan(experience)
-        self.trust[seen] += params.trust_step * (experience[seen] - self.trust[seen])
+        experience = np.where(
+            answered,
+            implementation,
+            np.where(illectronic, 0.5 * (1.0 - harm), 0.4 + 0.6 * availability),
+        )
+        seen = answered | illectronic | users
+        self.trust += params.trust_step * seen * (experience - self.trust)
         if fatigue and answered.any():
             # Unanswered participation is worse than none: a lasting drop in propensity.
             p = self.propensity[answered]
@@ -111,13 +115,13 @@ class Population:
 
         share = float(self.participated.mean())
         intensity = float(self.propensity[self.participated].sum()) / n
-        top = self.trust[self.literacy_quintile == 4].mean()
-        bottom = self.trust[self.literacy_quintile == 0].mean()
+        top = self.trust[self._top].mean()
+        bottom = self.trust[self._bottom].mean()
         return Month(
             users=float(users.mean()),
             participation=share,
             contribution_pct=100.0 * intensity,
-            harm=float(harm.mean()),
+            harm=float(illectronic.mean()) * harm,
             trust=float(self.trust.mean()),
             trust_gap=float(top - bottom),
             illectronism=float((self.literacy < LITERACY_THRESHOLD).mean()),
