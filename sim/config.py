@@ -56,7 +56,7 @@ class ResourceConfig:
     """The resource constraints of the mission (MODEL.md §6, §11). 'Adequate' defaults."""
 
     budget: float = _f(1.0, 0.0, 10.0, plausible=(0.3, 1.8), unit="M€/month")
-    staff_hours: float = _f(40.0, 0.0, 1000.0, plausible=(20.0, 160.0), unit="h/department/month")
+    staff_hours: float = _f(40.0, 1.0, 1000.0, plausible=(20.0, 160.0), unit="h/department/month")
     dga_hours: float = _f(60.0, 0.0, 1000.0, plausible=(30.0, 120.0), unit="h/DGA/month")
     coordination_hours: float = _f(12.0, 0.0, 200.0, plausible=(6.0, 20.0), unit="h/partner")
     pairwise_hours: float = _f(1.5, 0.0, 50.0, plausible=(0.5, 3.0), unit="h/pair of partners")
@@ -148,7 +148,7 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None = None) -> ModelConfig:
         """Build and validate a config from plain data (YAML, Hydra, JSON); unknown keys fail."""
-        config = _build(cls, data or {}, "")
+        config = _build(cls, {} if data is None else data, "")
         validate(config)
         return config
 
@@ -188,7 +188,8 @@ def _plain(value: Any) -> Any:
 def _build(cls: type, data: Any, prefix: str) -> Any:
     """Recursively turn mappings into the frozen dataclasses, type-checking every leaf."""
     if not isinstance(data, dict):
-        raise ConfigError(prefix or "<root>", data, f"a mapping of {cls.__name__} fields")
+        path = prefix.rstrip(".") or "<root>"
+        raise ConfigError(path, data, f"a mapping of {cls.__name__} fields")
     hints = typing.get_type_hints(cls)
     names = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(names))
@@ -253,7 +254,13 @@ def _describe(hint: Any) -> str:
 
 
 def validate(config: Any, prefix: str = "") -> None:
-    """Check bounds on every field, then the relations between fields; raise ConfigError."""
+    """Check types, bounds on every field, then the relations between fields; raise ConfigError.
+
+    Types are checked by rebuilding the config from its plain data, so a config constructed
+    directly (not through `from_dict`) gets the same checks.
+    """
+    if not prefix:
+        _build(type(config), _plain(dataclasses.asdict(config)), "")
     for f in dataclasses.fields(config):
         value = getattr(config, f.name)
         path = f"{prefix}{f.name}"
@@ -263,14 +270,15 @@ def validate(config: Any, prefix: str = "") -> None:
         lo, hi = f.metadata.get("bounds", (None, None))
         if value is None or isinstance(value, (str, tuple)):
             continue
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if (lo is not None and not value >= lo) or (hi is not None and not value <= hi):
             raise ConfigError(path, value, f"a value in [{lo}, {hi}]")
     if isinstance(config, ModelConfig):
         _validate_relations(config)
 
 
-def _check_point(path: str, point: tuple[float, ...]) -> None:
-    for i, v in enumerate(point):
+def _check_point(path: str, point: tuple[float, ...], first: int = 0) -> None:
+    """(p, o) must lie in the unit square; `first` is the index of p within its list."""
+    for i, v in enumerate(point, start=first):
         if not 0.0 <= v <= 1.0:
             raise ConfigError(f"{path}[{i}]", v, "a value in [0, 1] (proactivity, openness)")
 
@@ -301,7 +309,7 @@ def _validate_relations(c: ModelConfig) -> None:
             raise ConfigError(
                 path, point, f"months >= 0 in strictly increasing order (after {last})"
             )
-        _check_point(path, (p, o))
+        _check_point(path, (p, o), first=1)
         last = month
     cap = c.city.partner_pool - round(c.city.partner_pool * c.city.vendor_share)
     forced = c.mechanisms.forced_partners
