@@ -1,0 +1,281 @@
+"""The main job: `python -m sim` (a Hydra app).
+
+Runs every scenario (trajectory preset) × paired replications on one model configuration and
+writes, into the Hydra run directory: runs.parquet (one row per scenario, replication and month),
+summary.csv, provenance.json and the figures (see `sim.plots`). Everything is validated before the
+first run; a bad value exits with status 2 and a message naming the field.
+
+    python -m sim                                   # 4 presets × 30 replications × 144 months
+    python -m sim replications=5 months=48 scenarios=[open,phased] city=small resources=tight
+    python -m sim model.resources.staff_hours=80 model.parameters.push=0.5 jobs=1
+    python -m sim --help                            # config groups and the composed config
+
+Runs are spread over `jobs` worker processes; the assembled table is identical whatever `jobs`
+is, because each run depends only on its config and seed and rows are put in task order.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import hydra
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+import sim.schema  # noqa: F401  (registers the structured-config schema in Hydra's ConfigStore)
+from sim.config import TRAJECTORY_KINDS, ConfigError, ModelConfig
+from sim.runner import provenance, replication_seeds, run
+
+log = logging.getLogger("sim.cli")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPO_ROOT / "configs"
+KEY_COLUMNS = ("scenario", "replication", "seed", "month")
+REFERENCE = "proactive"  # crossover months are measured against this scenario
+
+
+# ---- validation ----------------------------------------------------------------------------------
+def available_cpus() -> int:
+    """CPUs this process may use (affinity-aware where the OS tells)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]:
+    """Check the top-level keys, then build and validate one ModelConfig per scenario.
+
+    Raises ConfigError naming the field as it is spelt on the command line (`scenarios`,
+    `replications`, `model.resources.staff_hours`, ...). Nothing is run.
+    """
+    data = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
+    scenarios = data["scenarios"]
+    if not isinstance(scenarios, list) or not scenarios:
+        raise ConfigError("scenarios", scenarios, f"a non-empty list of {list(TRAJECTORY_KINDS)}")
+    for name in scenarios:
+        if name not in TRAJECTORY_KINDS:
+            raise ConfigError("scenarios", scenarios, f"names from {list(TRAJECTORY_KINDS)}")
+    if len(set(scenarios)) != len(scenarios):
+        raise ConfigError("scenarios", scenarios, "each scenario at most once")
+    if data["replications"] < 1:
+        raise ConfigError("replications", data["replications"], "an integer >= 1")
+    if data["seed"] < 0:
+        raise ConfigError("seed", data["seed"], "an integer >= 0")
+    if data.get("jobs") is not None and data["jobs"] < 1:
+        raise ConfigError("jobs", data["jobs"], "null (all CPUs) or an integer >= 1")
+    model = data["model"]
+    if not isinstance(model, dict):
+        raise ConfigError("model", model, "a mapping of ModelConfig fields")
+    configs = {}
+    for name in scenarios:
+        fields = copy.deepcopy(model)
+        trajectory = fields.setdefault("trajectory", {})
+        if isinstance(trajectory, dict):
+            trajectory["kind"] = name
+        try:
+            configs[name] = ModelConfig.from_dict(fields)
+        except ConfigError as err:
+            where = f" (scenario '{name}')" if err.path.startswith("trajectory") else ""
+            from_top = err.path == "months" and model.get("months") == data["months"]
+            path = "months" if from_top else f"model.{err.path}"
+            raise ConfigError(path, err.value, err.allowed + where) from None
+    return configs
+
+
+# ---- running -------------------------------------------------------------------------------------
+Task = tuple[str, int, int, ModelConfig]
+
+
+def _run_task(task: Task) -> pd.DataFrame:
+    """One run (in a worker process or in-process): the model table with its key columns."""
+    name, replication, seed, config = task
+    frame = run(config, seed)
+    frame.insert(0, "replication", replication)
+    frame.insert(0, "scenario", name)
+    return frame
+
+
+def _results(tasks: list[Task], jobs: int) -> Iterator[pd.DataFrame]:
+    """Results in task order, computed serially (jobs=1) or in a process pool."""
+    if jobs <= 1:
+        yield from map(_run_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_run_task, task) for task in tasks]
+        try:
+            for future in futures:
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def simulate(
+    configs: Mapping[str, ModelConfig],
+    seeds: Sequence[int],
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Every scenario × paired seed, as one tidy table in (scenario, replication, month) order.
+
+    Replication k runs with seeds[k] in every scenario (common random numbers). The table is the
+    same whatever `jobs` is. Extra columns at the end record the model fields that differ from the
+    defaults (MODEL.md §8), named by dotted path, except `trajectory.kind` (that is `scenario`).
+    """
+    tasks = [
+        (name, k, int(seed), config)
+        for name, config in configs.items()
+        for k, seed in enumerate(seeds)
+    ]
+    start = time.perf_counter()
+    frames, done = [], dict.fromkeys(configs, 0)
+    for frame in _results(tasks, max(1, min(jobs, len(tasks)))):
+        frames.append(frame)
+        name = frame["scenario"].iloc[0]
+        done[name] += 1
+        if progress and done[name] == len(seeds):
+            elapsed = time.perf_counter() - start
+            progress(f"{name}: {len(seeds)}/{len(seeds)} runs done ({elapsed:.1f} s elapsed)")
+    runs = pd.concat(frames, ignore_index=True)
+    model_columns = [c for c in runs.columns if c not in KEY_COLUMNS]
+    runs = runs[[*KEY_COLUMNS, *model_columns]]
+    for column, values in changed_fields(configs).items():
+        runs[column] = runs["scenario"].map(values)
+    return runs
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, Any]]:
+    """Dotted path -> {scenario: value} for every field that differs from ModelConfig()."""
+    default = _flatten(ModelConfig().to_dict())
+    flat = {name: _flatten(c.to_dict()) for name, c in configs.items()}
+    out = {}
+    for path, value in default.items():
+        if path == "trajectory.kind" or all(f[path] == value for f in flat.values()):
+            continue
+        out[path] = {
+            name: json.dumps(f[path]) if isinstance(f[path], list) else f[path]
+            for name, f in flat.items()
+        }
+    return out
+
+
+# ---- output --------------------------------------------------------------------------------------
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def format_summary(summary: pd.DataFrame, months: int) -> str:
+    """The summary as a plain-text table (what the CLI prints)."""
+    has_reference = REFERENCE in set(summary["scenario"])
+    rows = []
+    for r in summary.itertuples(index=False):
+        if r.scenario == REFERENCE or not has_reference:
+            cross = "—"
+        elif math.isnan(r.crossover_month):
+            cross = "never"
+        else:
+            crossed = round(r.crossover_share * r.replications)
+            cross = f"{r.crossover_month:.0f} ({crossed}/{r.replications})"
+        rows.append(
+            {
+                "scenario": r.scenario,
+                "runs": str(r.replications),
+                "value median": f"{r.value_median:.1f}",
+                "5–95% range": f"[{r.value_p05:.1f}, {r.value_p95:.1f}]",
+                f"crossover vs {REFERENCE}": cross,
+                "final I": f"{r.final_infrastructure:.3f}",
+                "final C": f"{r.final_culture:.3f}",
+                "final Q": f"{r.final_institutions:.3f}",
+            }
+        )
+    table = pd.DataFrame(rows).to_string(index=False)
+    note = (
+        f"Cumulative net public value at month {months}; crossover = first month from which the "
+        f"scenario stays ahead of {REFERENCE} (median over the paired runs that cross, "
+        "and how many do); final I, C, Q = medians."
+    )
+    return f"{table}\n{note}"
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
+def main(cfg: DictConfig) -> None:
+    """Hydra task: validate everything, run all scenarios × replications, write the outputs."""
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim.analysis import summarise
+
+    try:
+        configs = build_configs(cfg)
+    except ConfigError as err:
+        print(f"govsim: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    hydra_cfg = HydraConfig.get()
+    out = Path(hydra_cfg.runtime.output_dir)
+    seeds = replication_seeds(int(cfg.seed), int(cfg.replications))
+    jobs = int(cfg.jobs) if cfg.jobs is not None else available_cpus()
+    n_runs = len(configs) * len(seeds)
+    jobs = max(1, min(jobs, n_runs))
+    log.info(
+        "%d scenarios × %d replications × %d months = %d runs on %d process%s -> %s",
+        len(configs),
+        len(seeds),
+        cfg.months,
+        n_runs,
+        jobs,
+        "" if jobs == 1 else "es",
+        out,
+    )
+    start = time.perf_counter()
+    runs = simulate(configs, seeds, jobs=jobs, progress=log.info)
+    wall = time.perf_counter() - start
+
+    _atomic(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    summary = summarise(runs, reference=REFERENCE)
+    _atomic(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    record = provenance(
+        OmegaConf.to_container(cfg, resolve=True),
+        {"root": int(cfg.seed), "replications": seeds},
+    )
+    record["scenarios"] = {name: c.to_dict() for name, c in configs.items()}
+    record["hydra"] = {
+        "choices": {
+            k: v for k, v in hydra_cfg.runtime.choices.items() if not k.startswith("hydra/")
+        },
+        "overrides": list(hydra_cfg.overrides.task),
+    }
+    record["jobs"] = jobs
+    record["wall_time_s"] = round(wall, 2)
+    _atomic(
+        out / "provenance.json",
+        lambda p: p.write_text(json.dumps(record, indent=2, default=str) + "\n"),
+    )
+    if cfg.figures:
+        from sim.plots import save_figures
+
+        save_figures(runs, out)
+    log.info("Summary (%d runs in %.1f s):\n%s", n_runs, wall, format_summary(summary, cfg.months))
+    log.info("Outputs in %s", out)
