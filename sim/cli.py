@@ -16,7 +16,6 @@ is, because each run depends only on its config and seed and rows are put in tas
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import math
@@ -32,8 +31,9 @@ import hydra
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-import sim.schema  # noqa: F401  (registers the structured-config schema in Hydra's ConfigStore)
-from sim.config import TRAJECTORY_KINDS, ConfigError, ModelConfig
+import sim.scenarios
+import sim.schema
+from sim.config import ConfigError, ModelConfig
 from sim.runner import provenance, replication_seeds, run
 
 log = logging.getLogger("sim.cli")
@@ -61,11 +61,12 @@ def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]
     """
     data = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
     scenarios = data["scenarios"]
+    names = sim.scenarios.available()
     if not isinstance(scenarios, list) or not scenarios:
-        raise ConfigError("scenarios", scenarios, f"a non-empty list of {list(TRAJECTORY_KINDS)}")
+        raise ConfigError("scenarios", scenarios, f"a non-empty list of scenario files {names}")
     for name in scenarios:
-        if name not in TRAJECTORY_KINDS:
-            raise ConfigError("scenarios", scenarios, f"names from {list(TRAJECTORY_KINDS)}")
+        if name not in names:
+            raise ConfigError("scenarios", scenarios, f"names of scenario files {names}")
     if len(set(scenarios)) != len(scenarios):
         raise ConfigError("scenarios", scenarios, "each scenario at most once")
     if data["replications"] < 1:
@@ -79,12 +80,8 @@ def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]
         raise ConfigError("model", model, "a mapping of ModelConfig fields")
     configs = {}
     for name in scenarios:
-        fields = copy.deepcopy(model)
-        trajectory = fields.setdefault("trajectory", {})
-        if isinstance(trajectory, dict):
-            trajectory["kind"] = name
         try:
-            configs[name] = ModelConfig.from_dict(fields)
+            configs[name] = sim.scenarios.build(name, model)
         except ConfigError as err:
             where = f" (scenario '{name}')" if err.path.startswith("trajectory") else ""
             from_top = err.path == "months" and model.get("months") == data["months"]
