@@ -273,7 +273,8 @@ class GovernanceModel(mesa.Model):
         """Stage 5: breaches are drawn, then the whole population updates at once."""
         params, mech = self.config.parameters, self.config.mechanisms
         lines = self.budget_lines
-        hazard = self.breach_hazard()
+        self._exposure = self.data_exposure()
+        hazard = params.breach_hazard * self._exposure
         breaches = int(self.rng.poisson(hazard))
         mediation = (
             min(1.0, 0.5 * lines["participation"] / MEDIATION_NEED) if mech.mediation else 0.0
@@ -297,14 +298,21 @@ class GovernanceModel(mesa.Model):
         self._mediation = mediation
         return result, breaches, hazard
 
-    def breach_hazard(self) -> float:
-        """Expected breaches this month ∝ data collected × partners' data appetite × (1 − 0.7 Q)."""
+    def data_exposure(self) -> float:
+        """Privacy exposure: data collected (I) × appetite of the partners who see it × (1 − 0.7 Q).
+
+        More sensors collect more; each active partner widens the circle that handles the data
+        (+10% each) and brings its appetite (0.5 + mean appetite); data-governance charters (Q)
+        remove up to 70% of the exposure.
+        """
         active = [p for p in self.partners if p.active]
         appetite = fmean([p.appetite for p in active]) if active else 0.0
-        exposure = (
-            self.infrastructure * (0.5 + appetite) * (1.0 + len(self.co_creation_partners) / 10)
-        )
-        return self.config.parameters.breach_hazard * exposure * (1.0 - 0.7 * self.institutions)
+        circle = 1.0 + len(self.co_creation_partners) / 10
+        return self.infrastructure * (0.5 + appetite) * circle * (1.0 - 0.7 * self.institutions)
+
+    def breach_hazard(self) -> float:
+        """Expected breaches this month: the hazard rate times the data exposure (seed §4.2)."""
+        return self.config.parameters.breach_hazard * self.data_exposure()
 
     def _move_stocks(self) -> None:
         """Stage 6: I, C, Q and the catalogue. C needs technology, Q needs culture (seed §3.6)."""
@@ -360,8 +368,7 @@ class GovernanceModel(mesa.Model):
         destruction = np.array(
             [
                 params.exclusion_harm * citizens.harm,
-                PRIVACY_EXPOSURE * hazard / max(params.breach_hazard, 1e-12)
-                + BREACH_HARM * breaches,
+                PRIVACY_EXPOSURE * self._exposure + BREACH_HARM * breaches,
                 params.footprint_operating * I + params.footprint_embodied * max(0.0, I - prev_I),
                 STALE_HARM * (float(stale.sum()) / cat.size if cat.size else 0.0),
             ]

@@ -1,4 +1,6 @@
-"""The mayor: reads the trajectory, splits the budget, solicits partners, faces elections (§3.2)."""
+"""The mayor: reads the trajectory, splits the budget, faces elections (seed §3.2).
+
+Soliciting partners is the model's `_recruit` stage, driven by the mayor's openness and push."""
 
 from __future__ import annotations
 
