@@ -33,7 +33,7 @@ from sim.governance import make_trajectory
 from sim.value import DESTRUCTIONS, DIMENSIONS, GENERATORS, account, weight_profile
 
 INSTITUTION_BUDGET = 0.15  # M€/month that fully funds charters and frameworks (assumption)
-PARTICIPATION_REFERENCE = 0.05  # participation share that saturates the generator (PB turnout)
+PARTICIPATION_REFERENCE = 0.04  # participation share that saturates the generator (PB turnout ≈ 4%)
 PARTNER_REFERENCE = 8.0  # partner output that equals one unit of collaboration (assumption)
 PRIVACY_EXPOSURE = 0.1  # monthly privacy harm per unit of data exposure (assumption)
 BREACH_HARM = 0.5  # value destroyed in the month of a breach (assumption)

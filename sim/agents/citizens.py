@@ -24,6 +24,7 @@ LITERACY_THRESHOLD = 0.3  # below: illectronic (cannot use online services unaid
 LITERACY_BOOST = 0.15  # literacy gained by one mediation session (assumption)
 PARTICIPATION_CHANNEL = 0.15  # M€/month that funds a full participation platform + mediation
 MEDIATION_NEED = 0.10  # M€/month of mediation that reaches every illectronic resident (assumption)
+PROPENSITY_SPREAD = 2.0  # σ of the log-normal participation propensity (mean 1): 90-9-1 inequality
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Population:
         self.status = np.clip(0.5 * self.literacy + 0.5 * rng.random(n), 0.0, 1.0)
         self.trust = rng.beta(5.0, 5.0, n)
         # Heavy-tailed propensity (mean 1): a few residents do most of the participating (90-9-1).
-        self.base_propensity = rng.lognormal(-0.72, 1.2, n)
+        self.base_propensity = rng.lognormal(-0.5 * PROPENSITY_SPREAD**2, PROPENSITY_SPREAD, n)
         self.propensity = self.base_propensity.copy()
         self.privacy_concern = rng.random(n)
         self.participated = np.zeros(n, dtype=bool)
