@@ -114,18 +114,20 @@ class Population:
         reached = illectronic & (rng.random(n) < params.inclusion_rate * mediation)
         self.literacy[reached] = np.minimum(1.0, self.literacy[reached] + LITERACY_BOOST)
 
-        share = float(self.participated.mean())
+        # Counts over n: bit-identical to bool.mean() (an exact integer sum, then one division).
+        count = np.count_nonzero
+        share = count(self.participated) / n
         intensity = float(self.propensity[self.participated].sum()) / n
         top = self.trust[self._top].mean()
         bottom = self.trust[self._bottom].mean()
         return Month(
-            users=float(users.mean()),
+            users=count(users) / n,
             participation=share,
             contribution_pct=100.0 * intensity,
-            harm=float(illectronic.mean()) * harm,
+            harm=count(illectronic) / n * harm,
             trust=float(self.trust.mean()),
             trust_gap=float(top - bottom),
-            illectronism=float((self.literacy < LITERACY_THRESHOLD).mean()),
+            illectronism=count(self.literacy < LITERACY_THRESHOLD) / n,
         )
 
 

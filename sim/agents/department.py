@@ -28,6 +28,7 @@ DEPLOYMENT_HOURS = 10.0  # h/month of deployment projects at full proactivity (a
 TRAINING_HOURS = 4.0  # h/month of training when the HR line is fully funded (assumption)
 TRAINING_BUDGET = 0.2  # M€/month of HR budget that funds full training (assumption)
 MATURITY_DECAY = 0.002  # skills fade without practice
+_TASK_INDEX = {task: i for i, task in enumerate(TASKS)}
 
 
 def ration(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -40,8 +41,10 @@ def ration(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray) -> np.
     """
     demand = np.asarray(demand, dtype=float)
     capacity = np.asarray(capacity, dtype=float)
-    alloc = np.zeros_like(demand)
     fits = demand.sum(axis=1) <= capacity
+    if fits.all():  # every row fits: the loop below would stop at once with alloc == demand
+        return demand.copy()
+    alloc = np.zeros_like(demand)
     alloc[fits] = demand[fits]
     for _ in range(demand.shape[1]):
         want = demand - alloc
@@ -95,8 +98,9 @@ class Department(mesa.Agent):
 
     def fraction(self, task: str) -> float:
         """Share of a task's demand that received hours this month (1 when nothing was asked)."""
-        i = TASKS.index(task)
-        return float(self.allocation[i] / self.demand[i]) if self.demand[i] > 0 else 1.0
+        i = _TASK_INDEX[task]
+        demand = self.demand[i]
+        return float(self.allocation[i] / demand) if demand > 0 else 1.0
 
     def reflex(self) -> float:
         """Data-sharing reflex r_d: rises with culture and institutions, falls with silos (§3.2)."""

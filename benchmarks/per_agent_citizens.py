@@ -1,0 +1,123 @@
+"""The baseline a Mesa user would write: one `Citizen` agent per resident with its own `step()`.
+
+The rule is exactly `sim.agents.citizens.Population.step` (docs/ODD.md §7.5), written per agent
+and activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read back with
+`AgentSet.agg` / `AgentSet.get`, as Mesa users do. It is kept here as the reference the
+vectorised rule is measured (benchmarks.citizens) and checked (tests/test_citizen_equivalence.py)
+against.
+
+Random draws: each agent draws its three uniforms (service use, participation, mediation reach)
+from the model's generator, one `rng.random(3)` per agent. The vectorised rule draws each of the
+three as one array over the whole population, so the same generator gives the two versions
+different numbers; the equivalence test therefore feeds both the same pre-drawn uniforms (and
+checks the distribution separately with independent draws).
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from sim.agents.citizens import LITERACY_BOOST, LITERACY_THRESHOLD, Month, Population
+
+
+class Citizen(mesa.Agent):
+    """One resident with its own state and a per-agent version of the citizens' rule."""
+
+    model: CitizenModel
+
+    def __init__(self, model: CitizenModel, index: int, population: Population) -> None:
+        super().__init__(model)
+        self.index = index
+        self.literacy = float(population.literacy[index])
+        self.trust = float(population.trust[index])
+        self.propensity = float(population.propensity[index])
+        self.base_propensity = float(population.base_propensity[index])
+        self.participated = bool(population.participated[index])
+        self.quintile = int(population.literacy_quintile[index])
+        self.used = False
+        self.illectronic = False
+
+    def step(self) -> None:
+        m = self.model
+        inputs, params = m.inputs, m.inputs["params"]
+        u_use, u_participate, u_reach = m.draw()
+        availability = inputs["availability"]
+        implementation = inputs["implementation"]
+        illectronic = self.literacy < LITERACY_THRESHOLD
+        self.illectronic = illectronic
+        self.used = u_use < self.literacy * availability
+        harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
+        answered = self.participated
+        if answered:
+            experience = implementation
+        elif illectronic:
+            experience = 0.5 * (1.0 - harm)
+        else:
+            experience = 0.4 + 0.6 * availability
+        seen = answered or illectronic or self.used
+        self.trust += params.trust_step * seen * (experience - self.trust)
+        if inputs["fatigue"] and answered:
+            p = self.propensity * (1.0 - params.fatigue_rate * (1.0 - implementation))
+            p += params.fatigue_recovery * implementation * (self.base_propensity - p)
+            self.propensity = p
+        if inputs["breaches"]:
+            drop = params.breach_trust_drop * inputs["breaches"] * (0.5 + (1.0 - self.literacy))
+            self.trust -= drop
+        self.trust = min(1.0, max(0.0, self.trust))
+        pull = params.participation_scale * inputs["openness"] * inputs["platform"]
+        self.participated = u_participate < -math.expm1(-pull * self.propensity * self.trust)
+        if illectronic and u_reach < params.inclusion_rate * inputs["mediation"]:
+            self.literacy = min(1.0, self.literacy + LITERACY_BOOST)
+
+
+class CitizenModel(mesa.Model):
+    """Holds the Citizen agents; `react(**inputs)` runs the citizens' stage and returns a Month.
+
+    Built from a `Population` so that both implementations start from the same residents.
+    `draws`, if given, replaces the generator by pre-drawn uniforms: an (n, 3) array consumed in
+    activation order (use `activation="do"` so that row i goes to citizen i).
+    """
+
+    def __init__(
+        self, population: Population, rng: int | None = None, *, activation: str = "shuffle_do"
+    ) -> None:
+        super().__init__(rng=rng)
+        self.n = population.size
+        self.activation = activation
+        self.inputs: dict = {}
+        self._scripted = None
+        Citizen.create_agents(self, self.n, index=list(range(self.n)), population=population)
+
+    def draw(self):
+        return self.rng.random(3) if self._scripted is None else next(self._scripted)
+
+    def react(self, draws: np.ndarray | None = None, **inputs) -> Month:
+        self.inputs = inputs
+        self._scripted = None if draws is None else iter(draws)
+        getattr(self.agents, self.activation)("step")
+        agents, n = self.agents, self.n
+        participated = agents.get("participated")
+        propensity = agents.get("propensity")
+        trust = np.array(agents.get("trust"))
+        quintile = np.array(agents.get("quintile"))
+        harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
+        intensity = float(np.array(propensity)[np.array(participated)].sum()) / n
+        return Month(
+            users=float(agents.agg("used", np.mean)),
+            participation=float(np.mean(participated)),
+            contribution_pct=100.0 * intensity,
+            harm=float(agents.agg("illectronic", np.mean)) * harm,
+            trust=float(trust.mean()),
+            trust_gap=float(trust[quintile == 4].mean() - trust[quintile == 0].mean()),
+            illectronism=float(np.mean([a.literacy < LITERACY_THRESHOLD for a in agents])),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Citizens' state as arrays in index order (to compare with a Population)."""
+        return {
+            name: np.array(self.agents.get(name))
+            for name in ("literacy", "trust", "propensity", "participated")
+        }
