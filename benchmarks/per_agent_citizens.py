@@ -37,6 +37,7 @@ class Citizen(mesa.Agent):
         self.base_propensity = float(population.base_propensity[index])
         self.participated = bool(population.participated[index])
         self.quintile = int(population.literacy_quintile[index])
+        self.privacy_concern = float(population.privacy_concern[index])
         self.used = False
         self.illectronic = False
 
@@ -64,7 +65,8 @@ class Citizen(mesa.Agent):
             p += params.fatigue_recovery * implementation * (self.base_propensity - p)
             self.propensity = p
         if inputs["breaches"]:
-            drop = params.breach_trust_drop * inputs["breaches"] * (0.5 + (1.0 - self.literacy))
+            vulnerability = (0.5 + (1.0 - self.literacy)) * (0.5 + self.privacy_concern)
+            drop = params.breach_trust_drop * inputs["breaches"] * vulnerability
             self.trust -= drop
         self.trust = min(1.0, max(0.0, self.trust))
         pull = params.participation_scale * inputs["openness"] * inputs["platform"]

@@ -33,6 +33,7 @@ from sim.governance import make_trajectory
 from sim.value import DESTRUCTIONS, DIMENSIONS, GENERATORS, account, weight_profile
 
 INSTITUTION_BUDGET = 0.15  # M€/month that fully funds charters and frameworks (assumption)
+PARTNERSHIP_BUDGET = 0.15  # M€/month of partnership budget that funds full outreach (assumption)
 PARTICIPATION_REFERENCE = 0.04  # participation share that saturates the generator (PB turnout ≈ 4%)
 PARTNER_REFERENCE = 8.0  # partner output that equals one unit of collaboration (assumption)
 PRIVACY_EXPOSURE = 0.1  # monthly privacy harm per unit of data exposure (assumption)
@@ -243,18 +244,17 @@ class GovernanceModel(mesa.Model):
         keeps soliciting even when there is none ("on essaye de multiplier les partenariats").
         """
         params = self.config.parameters
-        candidates = [p for p in self.cocreators if not p.active]
-        draws = self.rng.random(len(candidates))
-        if not candidates:
-            return
+        # One draw per member of the pool, active or not, so that paired runs of different
+        # scenarios stay on the same random stream (common random numbers).
+        draws = self.rng.random(len(self.cocreators))
+        hosts = self.rng.integers(0, len(self.departments), len(self.cocreators))
         load = fmean([d.load for d in self.departments])
         slack = min(1.0, max(0.0, 1.0 - load))
-        outreach = min(1.0, self.budget_lines["partnerships"] / PARTICIPATION_CHANNEL)
+        outreach = min(1.0, self.budget_lines["partnerships"] / PARTNERSHIP_BUDGET)
         base = params.recruitment_rate * self.openness * outreach
         rate = base * (params.push + (1.0 - params.push) * slack)
-        hosts = self.rng.integers(0, len(self.departments), len(candidates))
-        for partner, draw, host in zip(candidates, draws, hosts, strict=True):
-            if draw < rate * partner.alignment:
+        for partner, draw, host in zip(self.cocreators, draws, hosts, strict=True):
+            if not partner.active and draw < rate * partner.alignment:
                 partner.join(self.departments[host])
 
     def _force_partner_count(self) -> None:
@@ -329,11 +329,11 @@ class GovernanceModel(mesa.Model):
         dI = dI * (0.5 + 0.5 * push) * (1 - I) - params.infra_decay * I
         gate_I = 1.0
         if self.config.mechanisms.technology_prerequisite:
-            gate_I = sigmoid((I - params.culture_prerequisite) / params.prerequisite_width)
+            gate_I = sigmoid((I - params.technology_threshold) / params.prerequisite_width)
         cross_silo = fmean([g.cross_silo for g in self.dgas])
         drive_C = lines["organisation"] + 0.3 * o + 0.2 * cross_silo
         dC = params.culture_growth * drive_C * gate_I * (1 - C) - params.culture_decay * C
-        gate_C = sigmoid((C - params.institution_prerequisite) / params.prerequisite_width)
+        gate_C = sigmoid((C - params.culture_threshold) / params.prerequisite_width)
         funded = min(1.0, lines["institutions"] / INSTITUTION_BUDGET)
         dQ = params.institution_growth * o * C * funded * gate_C * (1 - Q)
         dQ -= params.institution_decay * Q

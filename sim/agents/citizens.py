@@ -53,8 +53,11 @@ class Population:
         )
         self.status = np.clip(0.5 * self.literacy + 0.5 * rng.random(n), 0.0, 1.0)
         self.trust = rng.beta(5.0, 5.0, n)
-        # Heavy-tailed propensity (mean 1): a few residents do most of the participating (90-9-1).
-        self.base_propensity = rng.lognormal(-0.5 * PROPENSITY_SPREAD**2, PROPENSITY_SPREAD, n)
+        # Heavy-tailed propensity (log-normal of mean 1): a few residents do most of the
+        # participating (90-9-1); better-off residents participate more (the socio-economic gap
+        # of participatory budgets).
+        spread = PROPENSITY_SPREAD
+        self.base_propensity = rng.lognormal(-0.5 * spread**2, spread, n) * (0.5 + self.status)
         self.propensity = self.base_propensity.copy()
         self.privacy_concern = rng.random(n)
         self.participated = np.zeros(n, dtype=bool)
@@ -105,7 +108,9 @@ class Population:
             p += params.fatigue_recovery * implementation * (self.base_propensity[answered] - p)
             self.propensity[answered] = p
         if breaches:
-            drop = params.breach_trust_drop * breaches * (0.5 + (1.0 - self.literacy))
+            # Vulnerable and privacy-minded residents lose more trust after a breach (§4.2).
+            vulnerability = (0.5 + (1.0 - self.literacy)) * (0.5 + self.privacy_concern)
+            drop = params.breach_trust_drop * breaches * vulnerability
             self.trust -= drop
         np.clip(self.trust, 0.0, 1.0, out=self.trust)
 
