@@ -68,6 +68,7 @@ COLUMNS = (
     "mediation",
     "published_share",
     "stale_share",
+    "dataset_updates",
     "breach_hazard",
     "breaches",
     *(f"generator_{g}" for g in GENERATORS),
@@ -196,7 +197,7 @@ class GovernanceModel(mesa.Model):
         """Stage 3: each department's demand per task, rationed under governance priorities."""
         res, p, o = self.config.resources, self.proactivity, self.openness
         reflex = np.array([d.reflex() for d in self.departments])
-        self._intents = self.catalogue.intents(reflex, self.rng)
+        intents = self.catalogue.intents(reflex, self.rng)
         update_cost = res.update_hours * (1.0 - 0.5 * self.infrastructure)
         n = len(self.co_creation_partners)
         per_partner = res.coordination_hours
@@ -209,7 +210,7 @@ class GovernanceModel(mesa.Model):
                 OPERATION_HOURS * self.infrastructure
                 + DEPLOYMENT_HOURS * p * self.mayor.commitment * d.dga_support,
                 training,
-                self._intents[i].sum() * update_cost,
+                intents[i].sum() * update_cost,
                 d.partners_hosted * per_partner,
                 res.answer_hours * self.pending_contributions,
             )
@@ -221,7 +222,7 @@ class GovernanceModel(mesa.Model):
             affordable = np.floor(allocation[:, 2] / update_cost + 1e-9).astype(int)
         else:
             affordable = np.full(len(self.departments), self.catalogue.published.shape[1])
-        updated = int(self.catalogue.update(self._intents, affordable).sum())
+        updated = int(self.catalogue.update(intents, affordable).sum())
         asked = demand[:, 4].sum()
         answered = allocation[:, 4].sum() / asked if asked > 0 else 1.0
         capability = (self.technology * self.culture * self.institutions) ** (1.0 / 3.0)
@@ -423,7 +424,7 @@ class GovernanceModel(mesa.Model):
             self._record[f"flow_{name}"][t] = net[k]
         for k, name in enumerate(DESTRUCTIONS):
             self._record[f"destruction_{name}"][t] = destruction[k]
-        self._updated = updated
+        self._record["dataset_updates"][t] = updated
 
     # ---- results ---------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
@@ -435,6 +436,6 @@ class GovernanceModel(mesa.Model):
     def dataframe(self) -> pd.DataFrame:
         """One row per month stepped so far (built once, from preallocated arrays)."""
         frame = pd.DataFrame({c: v[: self.month] for c, v in self._record.items()})
-        for c in ("month", "partners", "breaches", "turnover"):
+        for c in ("month", "partners", "breaches", "turnover", "dataset_updates"):
             frame[c] = frame[c].astype(np.int64)
         return frame
