@@ -103,7 +103,7 @@ class Parameters:
 
     infra_growth: float = _f(0.04, 0.0, 1.0, plausible=(0.02, 0.08))
     budget_returns: float = _f(0.6, 0.1, 2.0, plausible=(0.5, 1.0))
-    infra_decay: float = _f(0.005, 0.0, 1.0, plausible=(0.002, 0.01))
+    infra_decay: float = _f(0.0065, 0.0, 1.0, plausible=(0.003, 0.013))
     culture_growth: float = _f(0.08, 0.0, 1.0, plausible=(0.04, 0.16))
     culture_decay: float = _f(0.003, 0.0, 1.0, plausible=(0.001, 0.006))
     technology_threshold: float = _f(0.35, 0.0, 1.0, plausible=(0.2, 0.5))
