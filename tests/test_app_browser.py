@@ -21,21 +21,11 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from sim.app import command, server_env
 from sim.model import COLUMNS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "results" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -90,7 +80,7 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

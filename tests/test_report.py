@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 from scipy import stats
 
 import sim.compare
@@ -34,17 +35,6 @@ SMALL = [
     "seed=3",
 ]
 FILES = ("report.html", "report.pdf", "runs.csv", "summary.csv")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="module")
