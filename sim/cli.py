@@ -9,6 +9,11 @@ first run; a bad value exits with status 2 and a message naming the field.
     python -m sim replications=5 months=48 scenarios=[open,phased] city=small resources=tight
     python -m sim model.resources.staff_hours=80 model.parameters.push=0.5 jobs=1
     python -m sim --help                            # config groups and the composed config
+    python -m sim --multirun scenario=open,phased resources.staff_hours=20,40,80 replications=30
+    python -m sim +experiment=plateau               # a named study (configs/experiment/)
+
+`scenarios=[a,b]` compares a list in one job (paired seeds); `scenario=a` (a Hydra group) makes
+the job's list [a] and can be swept. In a multirun each job writes one shard (see `sim.sweep`).
 
 Runs are spread over `jobs` worker processes; the assembled table is identical whatever `jobs`
 is, because each run depends only on its config and seed and rows are put in task order.
@@ -53,15 +58,65 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]:
+def _choices_and_overrides(cfg) -> tuple[dict[str, Any], list[str]]:
+    """Hydra's group choices and task overrides: from cfg.hydra (compose API with
+    return_hydra_config=True, sweep pre-flight) or from the running job."""
+    if isinstance(cfg, DictConfig) and "hydra" in cfg:
+        node = cfg.hydra
+    else:
+        from hydra.core.hydra_config import HydraConfig
+
+        if not HydraConfig.initialized():
+            return {}, []
+        node = HydraConfig.get()
+    choices = OmegaConf.to_container(node.runtime.choices) if "runtime" in node else {}
+    overrides = OmegaConf.to_container(node.overrides.task) if "overrides" in node else []
+    return dict(choices or {}), list(overrides or [])
+
+
+def model_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The `model:` section with the short forms (`resources.staff_hours=80`, …) applied."""
+    from sim.schema import SHORTCUTS
+    from sim.sweep import apply_changes
+
+    model = data["model"]
+    if not isinstance(model, dict):
+        raise ConfigError("model", model, "a mapping of ModelConfig fields")
+    changes = {}
+    for section in SHORTCUTS:
+        for key, value in (data.get(section) or {}).items():
+            if value is not None:
+                changes[f"{section}.{key}"] = value
+    return apply_changes(model, changes)
+
+
+def build_configs(
+    cfg: DictConfig | Mapping[str, Any], choices: Mapping[str, Any] | None = None
+) -> dict[str, ModelConfig]:
     """Check the top-level keys, then build and validate one ModelConfig per scenario.
 
-    Raises ConfigError naming the field as it is spelt on the command line (`scenarios`,
-    `replications`, `model.resources.staff_hours`, ...). Nothing is run.
+    `scenario=NAME` (the Hydra group, sweepable) makes the job's list [NAME]; otherwise the list
+    is `scenarios`. Raises ConfigError naming the field as it is spelt on the command line
+    (`scenarios`, `replications`, `model.resources.staff_hours`, `resources.staff_hours`, ...).
+    Nothing is run.
     """
+    found, overrides = _choices_and_overrides(cfg)
+    choices = dict(found if choices is None else choices)
+    if isinstance(cfg, DictConfig) and "hydra" in cfg:
+        cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
     data = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
     scenarios = data["scenarios"]
     names = sim.scenarios.available()
+    chosen = choices.get("scenario")
+    if chosen:
+        if any(str(o).split("=")[0].lstrip("+") == "scenarios" for o in overrides):
+            raise ConfigError(
+                "scenario",
+                chosen,
+                "either scenario=NAME (one scenario, sweepable) or scenarios=[A,B] "
+                "(a paired comparison in one job), not both",
+            )
+        scenarios = [chosen]
     if not isinstance(scenarios, list) or not scenarios:
         raise ConfigError("scenarios", scenarios, f"a non-empty list of scenario files {names}")
     for name in scenarios:
@@ -75,9 +130,11 @@ def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]
         raise ConfigError("seed", data["seed"], "an integer >= 0")
     if data.get("jobs") is not None and data["jobs"] < 1:
         raise ConfigError("jobs", data["jobs"], "null (all CPUs) or an integer >= 1")
-    model = data["model"]
-    if not isinstance(model, dict):
-        raise ConfigError("model", model, "a mapping of ModelConfig fields")
+    model = model_data(data)
+    shortcut = {
+        f"{s}.{k}" for s in ("city", "resources", "mechanisms", "parameters")
+        for k, v in (data.get(s) or {}).items() if v is not None
+    }  # fmt: skip
     configs = {}
     for name in scenarios:
         try:
@@ -85,7 +142,9 @@ def build_configs(cfg: DictConfig | Mapping[str, Any]) -> dict[str, ModelConfig]
         except ConfigError as err:
             where = f" (scenario '{name}')" if err.path.startswith("trajectory") else ""
             from_top = err.path == "months" and model.get("months") == data["months"]
-            path = "months" if from_top else f"model.{err.path}"
+            path = (
+                "months" if from_top else err.path if err.path in shortcut else f"model.{err.path}"
+            )
             raise ConfigError(path, err.value, err.allowed + where) from None
     return configs
 
@@ -222,16 +281,30 @@ def format_summary(summary: pd.DataFrame, months: int) -> str:
 def main(cfg: DictConfig) -> None:
     """Hydra task: validate everything, run all scenarios × replications, write the outputs."""
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
 
     from sim.analysis import summarise
 
+    hydra_cfg = HydraConfig.get()
+    out = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode == RunMode.MULTIRUN:  # one job of a sweep: a shard (sim.sweep)
+        from sim.sweep import run_job
+
+        overrides = list(hydra_cfg.overrides.task)
+        run_job(cfg, Path(hydra_cfg.sweep.dir), overrides, dict(hydra_cfg.runtime.choices))
+        return
     try:
+        if cfg.design is not None:
+            raise ConfigError("design", cfg.design, "a design runs in chunks: add --multirun")
+        if cfg.task != "main":
+            from sim.experiments import run_experiment
+
+            run_experiment(cfg, out)
+            return
         configs = build_configs(cfg)
     except ConfigError as err:
         print(f"govsim: error: {err}", file=sys.stderr)
         sys.exit(2)
-    hydra_cfg = HydraConfig.get()
-    out = Path(hydra_cfg.runtime.output_dir)
     seeds = replication_seeds(int(cfg.seed), int(cfg.replications))
     jobs = int(cfg.jobs) if cfg.jobs is not None else available_cpus()
     n_runs = len(configs) * len(seeds)
