@@ -38,7 +38,7 @@ from omegaconf import DictConfig, OmegaConf
 
 import sim.scenarios
 import sim.schema
-from sim.config import ConfigError, ModelConfig
+from sim.config import ConfigError, ModelConfig, flatten
 from sim.runner import provenance, replication_seeds, run
 
 log = logging.getLogger("sim.cli")
@@ -212,20 +212,10 @@ def simulate(
     return runs
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, Any]]:
     """Dotted path -> {scenario: value} for every field that differs from ModelConfig()."""
-    default = _flatten(ModelConfig().to_dict())
-    flat = {name: _flatten(c.to_dict()) for name, c in configs.items()}
+    default = flatten(ModelConfig().to_dict())
+    flat = {name: flatten(c.to_dict()) for name, c in configs.items()}
     out = {}
     for path, value in default.items():
         if path == "trajectory.kind" or all(f[path] == value for f in flat.values()):

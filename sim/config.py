@@ -15,6 +15,7 @@ import dataclasses
 import math
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -321,6 +322,17 @@ def _validate_relations(c: ModelConfig) -> None:
         raise ConfigError(
             "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"
         )
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested config data as {dotted path: value}, e.g. {"resources.budget": 1.0}."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 def field_bounds(section: type) -> dict[str, tuple[float | None, float | None]]:

@@ -108,16 +108,6 @@ def file_digest(path: str | os.PathLike[str]) -> str:
 
 
 # ---- what a job runs -----------------------------------------------------------------------------
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out = {}
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
-
-
 def apply_changes(model: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of plain model data with dotted-path values set (validation comes later)."""
     import copy
@@ -512,7 +502,7 @@ def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Build runs.parquet, summary.csv, failures.csv, provenance.json from the manifest's shards."""
     from sim.analysis import summarise
     from sim.cli import REFERENCE
-    from sim.config import ModelConfig
+    from sim.config import ModelConfig, flatten
 
     sweep_dir = Path(sweep_dir)
     manifest = json.loads((sweep_dir / MANIFEST).read_text())
@@ -535,7 +525,7 @@ def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
     runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     swept = list(dict.fromkeys(c for r in records.values() for c in r["swept"]))
     if len(runs):
-        defaults = _flatten(ModelConfig().to_dict())
+        defaults = flatten(ModelConfig().to_dict())
         for column in runs.columns:  # a changed-field column is absent where it was the default
             if column in defaults and runs[column].isna().any():
                 default = defaults[column]
