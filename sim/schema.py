@@ -55,7 +55,7 @@ def _shortcut(section: type) -> type:
 class RunSchema:
     """`python -m sim`: scenarios × paired replications on one model configuration."""
 
-    scenarios: list[str] = MISSING  # trajectory presets: proactive, open, phased, combined, custom
+    scenarios: list[str] = MISSING  # names of scenario files in configs/scenario/
     replications: int = MISSING  # paired seeds per scenario (common random numbers)
     months: int = MISSING  # simulated months (copied into model.months)
     seed: int = MISSING  # root seed; replication k gets replication_seeds(seed, n)[k]
@@ -66,7 +66,7 @@ class RunSchema:
     design: str | None = None  # a design table (Parquet) run in chunks instead of scenarios
     chunks: int | None = None  # number of chunks the design is split into
     chunk: int | None = None  # the chunk this job runs (sweep chunk=range(0,chunks))
-    inject_failure: str | None = None  # test hook: "<scenario>/<replication>" raises in its run
+    inject_failure: str | None = None  # fault injection: "<scenario>/<replication>" raises (tests)
     model: Any = field(default_factory=_model_defaults)  # any ModelConfig field
     city: Any = field(default_factory=_shortcut(CityConfig))
     resources: Any = field(default_factory=_shortcut(ResourceConfig))
