@@ -15,12 +15,6 @@ from scipy import stats
 STOCKS = ("infrastructure", "culture", "institutions")
 
 
-def final_cumulative(runs: pd.DataFrame) -> pd.Series:
-    """Cumulative value at each run's last month, indexed by (scenario, replication)."""
-    last = runs.sort_values("month").groupby(["scenario", "replication"]).tail(1)
-    return last.set_index(["scenario", "replication"])["value_cumulative"].sort_index()
-
-
 def early_mean_flow(run: pd.DataFrame, share: float = 0.2) -> float:
     """Mean value flow over the first `share` of the months (P2 uses 20%)."""
     n = max(1, math.ceil(len(run) * share))
