@@ -39,6 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 import sim.scenarios
 import sim.schema
 from sim.config import ConfigError, ModelConfig, flatten
+from sim.files import atomic_write
 from sim.runner import provenance, replication_seeds, run
 
 log = logging.getLogger("sim.cli")
@@ -228,12 +229,6 @@ def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, An
 
 
 # ---- output --------------------------------------------------------------------------------------
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def format_summary(summary: pd.DataFrame, months: int) -> str:
     """The summary as a plain-text table (what the CLI prints)."""
     has_reference = REFERENCE in set(summary["scenario"])
@@ -313,9 +308,9 @@ def main(cfg: DictConfig) -> None:
     runs = simulate(configs, seeds, jobs=jobs, progress=log.info)
     wall = time.perf_counter() - start
 
-    _atomic(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
+    atomic_write(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
     summary = summarise(runs, reference=REFERENCE)
-    _atomic(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
     record = provenance(
         OmegaConf.to_container(cfg, resolve=True),
         {"root": int(cfg.seed), "replications": seeds},
@@ -329,7 +324,7 @@ def main(cfg: DictConfig) -> None:
     }
     record["jobs"] = jobs
     record["wall_time_s"] = round(wall, 2)
-    _atomic(
+    atomic_write(
         out / "provenance.json",
         lambda p: p.write_text(json.dumps(record, indent=2, default=str) + "\n"),
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.files import atomic_write
 from sim.value import DIMENSIONS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -238,8 +239,6 @@ def save_figures(runs: pd.DataFrame, directory: str | os.PathLike[str]) -> list[
     for name in FIGURES:
         fig = makers[name](runs)
         path = directory / f"{name}.png"
-        tmp = path.with_name(f".{path.name}.tmp")
-        fig.savefig(tmp, format="png", dpi=120)
-        os.replace(tmp, path)
+        atomic_write(path, lambda p, fig=fig: fig.savefig(p, format="png", dpi=120))
         paths.append(path)
     return paths

@@ -35,6 +35,7 @@ import pandas as pd
 import yaml
 
 from sim.analysis import crossover_month, paired_test, plateau_ratio, share_with_interval
+from sim.files import atomic_write
 from sim.value import DESTRUCTIONS, DIMENSIONS, HARRISON_VALUE_TYPES, JORGENSEN_BOZEMAN_VALUES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1308,12 +1309,6 @@ def render_pdf(
 
 
 # ---- writing -------------------------------------------------------------------------------------
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def build(study: Study) -> tuple[pd.DataFrame, Numbers, list[tuple[str, str]], list[Section]]:
     """The numbers, the verdict paragraphs (HTML) and the sections of a study."""
     summary = summary_table(study)
@@ -1328,11 +1323,12 @@ def write_report(study: Study, out: Path) -> dict[str, Path]:
     summary, numbers, verdicts, parts = build(study)
     paths = {name: out / name for name in ("runs.csv", "summary.csv", "report.html", "report.pdf")}
     columns = [c for c in RUNS_COLUMNS if c in study.runs.columns]
-    _atomic_bytes(paths["runs.csv"], study.runs[columns].to_csv(index=False).encode())
-    _atomic_bytes(paths["summary.csv"], summary.to_csv(index=False).encode())
+    runs_csv = study.runs[columns].to_csv(index=False).encode()
+    atomic_write(paths["runs.csv"], lambda p: p.write_bytes(runs_csv))
+    atomic_write(
+        paths["summary.csv"], lambda p: p.write_bytes(summary.to_csv(index=False).encode())
+    )
     page = render_html(study, numbers, verdicts, parts)
-    _atomic_bytes(paths["report.html"], page.encode("utf-8"))
-    tmp = out / ".report.pdf.tmp"
-    render_pdf(tmp, study, numbers, verdicts, parts)
-    tmp.replace(paths["report.pdf"])
+    atomic_write(paths["report.html"], lambda p: p.write_bytes(page.encode("utf-8")))
+    atomic_write(paths["report.pdf"], lambda p: render_pdf(p, study, numbers, verdicts, parts))
     return paths
