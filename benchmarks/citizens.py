@@ -11,8 +11,8 @@ import numpy as np
 
 from benchmarks.common import Row, fmt_time, median_time, yes
 from benchmarks.per_agent_citizens import CitizenModel
-from sim.agents.citizens import Population
-from sim.config import Parameters
+from sim.core.agents.citizens import Population
+from sim.core.config import Parameters
 
 SIZES = (1_000, 10_000, 100_000)
 INPUTS = dict(  # a month after the switch to openness (values from a default run)

@@ -22,12 +22,12 @@ from typing import ClassVar
 
 import numpy as np
 
-import sim.model as model_module
+import sim.core.model as model_module
 from benchmarks.citizens import INPUTS
 from benchmarks.common import Row, fmt_time, median_time, yes
 from sim import scenario
-from sim.agents.citizens import Population
-from sim.model import GovernanceModel
+from sim.core.agents.citizens import Population
+from sim.core.model import GovernanceModel
 
 CITIZENS = 5_000
 STATE = ("literacy", "trust", "propensity", "base_propensity", "participated", "_top", "_bottom")

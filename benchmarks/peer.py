@@ -13,7 +13,7 @@ from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannScenario, 
 import sim
 from benchmarks.common import Row, fmt_time, interleaved, yes
 from sim import scenario
-from sim.model import GovernanceModel
+from sim.core.model import GovernanceModel
 
 CITIZENS, MONTHS, SIDE = 5_000, 144, 71
 

@@ -1,6 +1,6 @@
 """The baseline a Mesa user would write: one `Citizen` agent per resident with its own `step()`.
 
-The rule is exactly `sim.agents.citizens.Population.step` (docs/ODD.md §7.5), written per agent
+The rule is exactly `sim.core.agents.citizens.Population.step` (docs/ODD.md §7.5), written per agent
 and activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read back with
 `AgentSet.agg` / `AgentSet.get`, as Mesa users do. It is kept here as the reference the
 vectorised rule is measured (benchmarks.citizens) and checked (tests/test_citizen_equivalence.py)
@@ -20,7 +20,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.agents.citizens import LITERACY_BOOST, LITERACY_THRESHOLD, Month, Population
+from sim.core.agents.citizens import LITERACY_BOOST, LITERACY_THRESHOLD, Month, Population
 
 
 class Citizen(mesa.Agent):

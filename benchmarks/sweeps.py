@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.common import Row
-from sim.runner import replication_seeds
-from sim.runner import run as simulate
-from sim.scenarios import build
+from sim.runs.presets import build
+from sim.runs.runner import replication_seeds
+from sim.runs.runner import run as simulate
 
 PRESETS = ("proactive", "open", "phased", "combined")
 

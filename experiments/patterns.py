@@ -7,8 +7,8 @@ import json
 import sys
 import time
 
-from sim import patterns
-from sim.runner import replication_seeds
+from sim.runs.runner import replication_seeds
+from sim.studies import patterns
 
 
 def main(replications: int = 30, root: int = 0) -> None:

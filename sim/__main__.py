@@ -1,12 +1,6 @@
-"""`python -m sim`: the main job (a Hydra app, see `sim.cli`); `python -m sim compare ...`: the
-advisors' comparison report (its own Hydra app, see `sim.compare`)."""
+"""`python -m sim`: the main job; `python -m sim compare ...`: the advisors' comparison report."""
 
-import sys
+from sim.cli import dispatch
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "compare":
-        del sys.argv[1]
-        from sim.compare import main
-    else:
-        from sim.cli import main
-    main()
+    dispatch()

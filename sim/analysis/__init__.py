@@ -1,0 +1,1 @@
+"""Pattern metrics and statistics over run tables (pure functions of pandas frames)."""

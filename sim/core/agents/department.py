@@ -1,0 +1,121 @@
+"""Departments: digital staff hours shared among five tasks, with rationing (seed §3.2–3.4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.core.model import GovernanceModel
+
+NAMES = (
+    "water",
+    "green spaces",
+    "roads",
+    "lighting",
+    "waste",
+    "social action",
+    "culture",
+    "urban planning",
+    "IT",
+    "citizen relations",
+)
+TASKS = ("operation", "training", "data_upkeep", "partnerships", "answers")
+OPERATION_HOURS = 6.0  # h/month to run the tools at full infrastructure (assumption)
+DEPLOYMENT_HOURS = 10.0  # h/month of deployment projects at full proactivity (assumption)
+TRAINING_HOURS = 4.0  # h/month of training when the HR line is fully funded (assumption)
+TRAINING_BUDGET = 0.2  # M€/month of HR budget that funds full training (assumption)
+MATURITY_DECAY = 0.002  # skills fade without practice
+_TASK_INDEX = {task: i for i, task in enumerate(TASKS)}
+
+
+def ration(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Share each row's capacity among its tasks: weighted proportional water-filling.
+
+    `demand` is (departments, tasks), `weights` (tasks,) or (departments, tasks), `capacity`
+    (departments,). Where demand fits, it is met; otherwise each unmet task receives a share of
+    the remaining hours ∝ weight × unmet demand, no task gets more than it asked, and the rows'
+    hours are never exceeded.
+    """
+    demand = np.asarray(demand, dtype=float)
+    capacity = np.asarray(capacity, dtype=float)
+    fits = demand.sum(axis=1) <= capacity
+    if fits.all():  # every row fits: the loop below would stop at once with alloc == demand
+        return demand.copy()
+    alloc = np.zeros_like(demand)
+    alloc[fits] = demand[fits]
+    for _ in range(demand.shape[1]):
+        want = demand - alloc
+        remaining = capacity - alloc.sum(axis=1)
+        score = weights * want
+        total = score.sum(axis=1)
+        open_rows = (total > 1e-12) & (remaining > 1e-12)
+        if not open_rows.any():
+            break
+        share = np.zeros_like(demand)
+        share[open_rows] = score[open_rows] * (remaining[open_rows] / total[open_rows])[:, None]
+        alloc += np.minimum(share, want)
+    return alloc
+
+
+def task_weights(proactivity: float, openness: float) -> np.ndarray:
+    """Rationing priorities: proactive steering protects operations, openness the open tasks."""
+    return np.array(
+        [0.5 + proactivity, 0.5, 0.3 + openness, 0.3 + openness, 0.3 + openness], dtype=float
+    )
+
+
+class Department(mesa.Agent):
+    """A service (water, roads, social action, …) with digital staff hours for smart-city work.
+
+    State: maturity (digital skills of the staff, seed §3.3), a silo factor (how attached it is to
+    its data, Courmont 2019), and this month's demand, allocation and load per task.
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, index: int, maturity: float, silo: float) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = NAMES[index % len(NAMES)] + ("" if index < len(NAMES) else f" {index}")
+        self.hours = model.config.resources.staff_hours
+        self.maturity = maturity
+        self.silo = silo
+        self.dga_support = 1.0
+        self.partners_hosted = 0
+        self.demand = np.zeros(len(TASKS))
+        self.allocation = np.zeros(len(TASKS))
+
+    @property
+    def load(self) -> float:
+        """Demand over capacity (can exceed 1: that is the point of recording it)."""
+        total = float(self.demand.sum())
+        if self.hours <= 0:
+            return 0.0 if total == 0 else float("inf")
+        return total / self.hours
+
+    def fraction(self, task: str) -> float:
+        """Share of a task's demand that received hours this month (1 when nothing was asked)."""
+        i = _TASK_INDEX[task]
+        demand = self.demand[i]
+        return float(self.allocation[i] / demand) if demand > 0 else 1.0
+
+    def reflex(self) -> float:
+        """Data-sharing reflex r_d: rises with culture and institutions, falls with silos (§3.2)."""
+        override = self.model.config.mechanisms.reflex_override
+        if override is not None:
+            return override
+        m = self.model
+        base = m.config.parameters.base_reflex
+        value = base + 0.4 * m.culture + 0.3 * m.institutions - 0.2 * self.silo * (1 - m.culture)
+        return min(1.0, max(0.0, value))
+
+    def learn(self, training_intensity: float) -> None:
+        """Maturity grows with training hours actually given, and with the tools in use."""
+        m = self.model
+        rate = m.config.parameters.maturity_growth
+        trained = self.fraction("training") * training_intensity
+        growth = rate * (trained + 0.3 * m.infrastructure) * (1 - self.maturity)
+        self.maturity = min(1.0, max(0.0, self.maturity + growth - MATURITY_DECAY * self.maturity))

@@ -1,0 +1,54 @@
+"""Deputy directors-general: finite attention spent on their departments (seed §3.2, §3.6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.core.agents.department import Department
+    from sim.core.model import GovernanceModel
+
+PUSH_HOURS = 4.0  # h/month per department to drive deployment at full proactivity (assumption)
+CROSS_SILO_HOURS = 4.0  # h/month per department to broker transversal data projects (assumption)
+
+
+class DGA(mesa.Agent):
+    """Administrative steering of a portfolio of departments.
+
+    Under proactivity a DGA pushes deployment; under openness it brokers partnerships and cross-silo
+    projects. Attention is finite: when demand exceeds the hours, every request gets the same
+    fraction and the unmet hours are recorded (Bitterman & Koliba 2020: capacity is the bottleneck
+    of collaborative governance).
+    """
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, portfolio: list[Department]) -> None:
+        super().__init__(model)
+        self.portfolio = portfolio
+        self.hours = model.config.resources.dga_hours
+        self.demand = 0.0
+        self.support = 1.0
+        self.unmet = 0.0
+
+    def steer(self) -> None:
+        """Stage 2: spread attention over push and brokering; tell departments their support."""
+        m = self.model
+        commitment = m.mayor.commitment
+        n = len(self.portfolio)
+        hosted = sum(d.partners_hosted for d in self.portfolio)
+        push = m.proactivity * commitment * PUSH_HOURS * n
+        broker = m.openness * (CROSS_SILO_HOURS * n + m.config.resources.dga_partner_hours * hosted)
+        self.demand = push + broker
+        used = min(self.demand, self.hours)
+        self.support = used / self.demand if self.demand > 0 else 1.0
+        self.unmet = self.demand - used
+        for department in self.portfolio:
+            department.dga_support = self.support
+
+    @property
+    def cross_silo(self) -> float:
+        """Transversal work actually brokered this month, in [0, 1]."""
+        return self.model.openness * self.support

@@ -1,0 +1,82 @@
+"""Private partners: vendors build infrastructure, co-creation partners co-produce (§3.6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.core.agents.department import Department
+    from sim.core.model import GovernanceModel
+
+KINDS = ("vendor", "start-up", "association", "university", "utility")
+# Appetite for data (drives privacy exposure): vendors and start-ups monetise data (assumption).
+DATA_APPETITE = {
+    "vendor": 0.8,
+    "start-up": 0.7,
+    "association": 0.2,
+    "university": 0.3,
+    "utility": 0.5,
+}
+STARVED_BELOW = 0.5  # a partnership receiving under half its hours is starved that month
+IDLE_BELOW = 0.1  # ... and one whose work yields under 10% of its potential is idle (assumption)
+BURNT_ALIGNMENT = 0.5  # alignment kept by a partner who left disappointed (reputation)
+
+
+class PrivatePartner(mesa.Agent):
+    """One candidate partner of the pool; `active` says whether it is in a partnership now.
+
+    Vendors are under contract and turn the infrastructure budget into I. Co-creation partners
+    (start-ups, associations, universities, utilities) join when solicited and aligned, need hours
+    of their host department and DGA attention, and contribute
+    capability × min(1, hours received / hours needed) × I × C. One starved for several months
+    leaves ("ça demande énormément de temps", seed §3.6).
+    """
+
+    model: GovernanceModel
+
+    def __init__(
+        self, model: GovernanceModel, kind: str, capability: float, alignment: float
+    ) -> None:
+        super().__init__(model)
+        self.kind = kind
+        self.capability = capability
+        self.alignment = alignment
+        self.base_alignment = alignment
+        self.appetite = DATA_APPETITE[kind]
+        self.active = kind == "vendor"
+        self.host: Department | None = None
+        self.months_starved = 0
+        self.output = 0.0
+        self.hours_share = 1.0
+
+    @property
+    def co_creates(self) -> bool:
+        return self.kind != "vendor"
+
+    def join(self, host: Department) -> None:
+        self.active, self.host, self.months_starved = True, host, 0
+        host.partners_hosted += 1
+
+    def leave(self) -> None:
+        if self.host is not None:
+            self.host.partners_hosted -= 1
+        self.active, self.host, self.output = False, None, 0.0
+
+    def cooperate(self) -> None:
+        """Stage 4: produce with the hours received; leave after too many starved months."""
+        if not (self.active and self.co_creates):
+            return
+        m = self.model
+        host = self.host
+        self.hours_share = min(host.fraction("partnerships"), host.dga_support)
+        productivity = min(1.0, self.hours_share) * m.technology * m.culture
+        self.output = self.capability * productivity
+        starved = self.hours_share < STARVED_BELOW or productivity < IDLE_BELOW
+        self.months_starved = self.months_starved + 1 if starved else 0
+        forced = m.config.mechanisms.forced_partners is not None
+        if not forced and self.months_starved >= m.config.parameters.starvation_months:
+            # A disappointed partner is harder to win back (once: it does not compound).
+            self.alignment = BURNT_ALIGNMENT * self.base_alignment
+            self.leave()

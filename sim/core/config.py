@@ -1,0 +1,370 @@
+"""The typed configuration of one model run, and its validation.
+
+Every field carries its *allowed* interval (what validation accepts) and, for the behavioural
+parameters, a *plausible* interval (what a sensitivity analysis should explore, MODEL.md §11).
+Keeping both next to the default means there is one list of parameters, not three.
+
+Validation happens before any work: `ModelConfig.from_dict` rejects unknown keys, wrong types,
+out-of-range values and inconsistent combinations with a `ConfigError` that names the field, the
+value it got and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+TRAJECTORY_KINDS = ("proactive", "open", "phased", "combined", "custom")
+SWITCH_RULES = ("readiness", "month")
+WEIGHT_PROFILES = ("equal", "green", "app", "socially_sensitive", "participatory")
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the field and what is allowed."""
+
+    def __init__(self, path: str, value: Any, allowed: str) -> None:
+        self.path, self.value, self.allowed = path, value, allowed
+        super().__init__(f"invalid config field '{path}': got {value!r}; allowed: {allowed}")
+
+
+def _f(default: Any, lo: float | None = None, hi: float | None = None, **meta: Any) -> Any:
+    """A dataclass field with its allowed closed interval [lo, hi] (None = unbounded)."""
+    return field(default=default, metadata={"bounds": (lo, hi), **meta})
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    """Who is in the municipality (MODEL.md §2)."""
+
+    departments: int = _f(10, 1, 40)
+    dgas: int = _f(4, 1, 10)
+    citizens: int = _f(5000, 10, 1_000_000)
+    partner_pool: int = _f(40, 0, 500)
+    vendor_share: float = _f(0.2, 0.0, 1.0)
+    datasets_per_department: int = _f(8, 0, 100)
+    initial_infrastructure: float = _f(0.05, 0.0, 1.0)
+    initial_culture: float = _f(0.05, 0.0, 1.0)
+    initial_institutions: float = _f(0.0, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class ResourceConfig:
+    """The resource constraints of the mission (MODEL.md §6, §11). 'Adequate' defaults."""
+
+    budget: float = _f(1.0, 0.0, 10.0, plausible=(0.3, 1.8), unit="M€/month")
+    staff_hours: float = _f(40.0, 1.0, 1000.0, plausible=(20.0, 160.0), unit="h/department/month")
+    dga_hours: float = _f(60.0, 0.0, 1000.0, plausible=(30.0, 120.0), unit="h/DGA/month")
+    coordination_hours: float = _f(12.0, 0.0, 200.0, plausible=(6.0, 20.0), unit="h/partner")
+    pairwise_hours: float = _f(1.5, 0.0, 50.0, plausible=(0.5, 3.0), unit="h/pair of partners")
+    update_hours: float = _f(2.0, 0.0, 50.0, plausible=(0.5, 4.0), unit="h/dataset update")
+    answer_hours: float = _f(
+        1.0, 0.0, 50.0, plausible=(0.5, 2.0), unit="h/department per % residents"
+    )
+    dga_partner_hours: float = _f(2.0, 0.0, 50.0, plausible=(1.0, 4.0), unit="h/partner")
+
+
+@dataclass(frozen=True)
+class TrajectoryConfig:
+    """A governance trajectory: a policy mapping the model state to (proactivity, openness)."""
+
+    kind: str = "phased"
+    proactive_point: tuple[float, float] = (0.9, 0.1)
+    open_point: tuple[float, float] = (0.2, 0.9)
+    combined_point: tuple[float, float] = (0.85, 0.85)
+    switch_rule: str = "readiness"
+    readiness_threshold: float = _f(0.385, 0.0, 1.0, plausible=(0.2, 0.6))
+    switch_month: int = _f(48, 0, 10_000)
+    transition_months: int = _f(12, 0, 240)
+    waypoints: tuple[tuple[float, float, float], ...] = ()
+    after_turnover: str = ""
+
+
+@dataclass(frozen=True)
+class MechanismConfig:
+    """Switches for the rules the knock-out tests turn off (MODEL.md §7)."""
+
+    technology_prerequisite: bool = True
+    pairwise_coordination: bool = True
+    reflex_override: float | None = _f(None, 0.0, 1.0)
+    mediation: bool = True
+    elections: bool = True
+    legitimacy_budget: bool = True
+    fatigue: bool = True
+    forced_partners: int | None = _f(None, 0, 500)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Behavioural rates, per month. Sources and equations are in docs/ODD.md §7."""
+
+    infra_growth: float = _f(0.04, 0.0, 1.0, plausible=(0.02, 0.08))
+    budget_returns: float = _f(0.6, 0.1, 2.0, plausible=(0.5, 1.0))
+    infra_decay: float = _f(0.0065, 0.0, 1.0, plausible=(0.003, 0.013))
+    culture_growth: float = _f(0.08, 0.0, 1.0, plausible=(0.04, 0.16))
+    culture_decay: float = _f(0.003, 0.0, 1.0, plausible=(0.001, 0.006))
+    technology_threshold: float = _f(0.35, 0.0, 1.0, plausible=(0.2, 0.5))
+    prerequisite_width: float = _f(0.05, 0.001, 1.0, plausible=(0.02, 0.1))
+    institution_growth: float = _f(0.12, 0.0, 1.0, plausible=(0.04, 0.2))
+    institution_decay: float = _f(0.004, 0.0, 1.0, plausible=(0.002, 0.008))
+    culture_threshold: float = _f(0.3, 0.0, 1.0, plausible=(0.2, 0.5))
+    maturity_growth: float = _f(0.03, 0.0, 1.0, plausible=(0.015, 0.06))
+    recruitment_rate: float = _f(0.15, 0.0, 1.0, plausible=(0.05, 0.3))
+    push: float = _f(0.2, 0.0, 1.0, plausible=(0.0, 1.0))
+    starvation_months: int = _f(3, 1, 120, plausible=(2, 6))
+    base_reflex: float = _f(0.15, 0.0, 1.0, plausible=(0.0, 0.3))
+    stale_after: int = _f(2, 1, 120, plausible=(1, 4))
+    publish_rate: float = _f(0.08, 0.0, 1.0, plausible=(0.04, 0.16))
+    participation_scale: float = _f(0.3, 0.0, 10.0, plausible=(0.15, 0.6))
+    trust_step: float = _f(0.05, 0.0, 1.0, plausible=(0.02, 0.1))
+    fatigue_rate: float = _f(0.15, 0.0, 1.0, plausible=(0.05, 0.3))
+    fatigue_recovery: float = _f(0.02, 0.0, 1.0, plausible=(0.0, 0.05))
+    inclusion_rate: float = _f(0.01, 0.0, 1.0, plausible=(0.0, 0.03))
+    breach_hazard: float = _f(0.004, 0.0, 1.0, plausible=(0.001, 0.02))
+    breach_trust_drop: float = _f(0.12, 0.0, 1.0, plausible=(0.05, 0.25))
+    legitimacy_smoothing: float = _f(0.1, 0.0, 1.0, plausible=(0.05, 0.3))
+    new_mayor_commitment: float = _f(0.5, 0.0, 1.0, plausible=(0.2, 0.8))
+    exclusion_harm: float = _f(2.0, 0.0, 10.0, plausible=(1.0, 4.0))
+    footprint_operating: float = _f(0.1, 0.0, 10.0, plausible=(0.05, 0.2))
+    footprint_embodied: float = _f(2.0, 0.0, 100.0, plausible=(1.0, 4.0))
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything one run needs, apart from its seed."""
+
+    months: int = _f(144, 1, 1200)
+    election_interval: int = _f(72, 1, 1200)
+    weights: str = "equal"
+    city: CityConfig = field(default_factory=CityConfig)
+    resources: ResourceConfig = field(default_factory=ResourceConfig)
+    trajectory: TrajectoryConfig = field(default_factory=TrajectoryConfig)
+    mechanisms: MechanismConfig = field(default_factory=MechanismConfig)
+    parameters: Parameters = field(default_factory=Parameters)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None = None) -> ModelConfig:
+        """Build and validate a config from plain data (YAML, Hydra, JSON); unknown keys fail."""
+        config = _build(cls, {} if data is None else data, "")
+        validate(config)
+        return config
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain nested data (tuples as lists) that `from_dict` reads back to an equal config."""
+        return _plain(dataclasses.asdict(self))
+
+    def replace(self, **changes: Any) -> ModelConfig:
+        """A copy with dotted-path changes, e.g. replace(**{"resources.budget": 0.4}); validated."""
+        return ModelConfig.from_dict(set_paths(self.to_dict(), changes))
+
+
+def set_paths(data: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of plain config data with dotted-path values set.
+
+    Every path must name an existing field (`resources.budget`), so a typo fails here, naming
+    it; numpy scalars (from design tables) become plain Python numbers.
+    """
+    out = copy.deepcopy(dict(data))
+    for path, value in changes.items():
+        node = out
+        *parents, leaf = path.split(".")
+        for key in parents:
+            if not isinstance(node.get(key), dict):
+                raise ConfigError(path, value, "a path of existing config sections")
+            node = node[key]
+        if leaf not in node:
+            raise ConfigError(path, value, "an existing config field")
+        node[leaf] = (
+            value.item()
+            if hasattr(value, "item") and not isinstance(value, (list, tuple))
+            else value
+        )
+    return out
+
+
+def scenario(kind: str, **changes: Any) -> ModelConfig:
+    """The default city under one trajectory preset, with optional dotted-path changes."""
+    return ModelConfig().replace(**{"trajectory.kind": kind, **changes})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _build(cls: type, data: Any, prefix: str) -> Any:
+    """Recursively turn mappings into the frozen dataclasses, type-checking every leaf."""
+    if not isinstance(data, dict):
+        path = prefix.rstrip(".") or "<root>"
+        raise ConfigError(path, data, f"a mapping of {cls.__name__} fields")
+    hints = typing.get_type_hints(cls)
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        path = f"{prefix}{unknown[0]}"
+        raise ConfigError(path, data[unknown[0]], f"one of the known keys {sorted(names)}")
+    kwargs = {}
+    for name, value in data.items():
+        path = f"{prefix}{name}"
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            kwargs[name] = _build(hint, value, path + ".")
+        else:
+            kwargs[name] = _coerce(hint, value, path)
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any, path: str) -> Any:
+    """Check one value against its annotation; ints are accepted where floats are expected."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value, path)
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(path, value, f"a list ({_describe(hint)})")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(args[0], v, f"{path}[{i}]") for i, v in enumerate(value))
+        if len(value) != len(args):
+            raise ConfigError(path, value, f"a list of exactly {len(args)} numbers")
+        return tuple(
+            _coerce(a, v, f"{path}[{i}]") for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(path, value, "true or false")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise ConfigError(path, value, "an integer")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(path, value, "a number")
+        if not math.isfinite(value):
+            raise ConfigError(path, value, "a finite number")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(path, value, "a string")
+        return value
+    raise TypeError(f"unsupported annotation {hint!r} at {path}")  # pragma: no cover
+
+
+def _describe(hint: Any) -> str:
+    return getattr(hint, "__name__", str(hint))
+
+
+def validate(config: Any, prefix: str = "") -> None:
+    """Check types, bounds on every field, then the relations between fields; raise ConfigError.
+
+    Types are checked by rebuilding the config from its plain data, so a config constructed
+    directly (not through `from_dict`) gets the same checks.
+    """
+    if not prefix:
+        _build(type(config), _plain(dataclasses.asdict(config)), "")
+    for f in dataclasses.fields(config):
+        value = getattr(config, f.name)
+        path = f"{prefix}{f.name}"
+        if dataclasses.is_dataclass(value):
+            validate(value, path + ".")
+            continue
+        lo, hi = f.metadata.get("bounds", (None, None))
+        if value is None or isinstance(value, (str, tuple)):
+            continue
+        if (lo is not None and not value >= lo) or (hi is not None and not value <= hi):
+            raise ConfigError(path, value, f"a value in [{lo}, {hi}]")
+    if isinstance(config, ModelConfig):
+        _validate_relations(config)
+
+
+def _check_point(path: str, point: tuple[float, ...], first: int = 0) -> None:
+    """(p, o) must lie in the unit square; `first` is the index of p within its list."""
+    for i, v in enumerate(point, start=first):
+        if not 0.0 <= v <= 1.0:
+            raise ConfigError(f"{path}[{i}]", v, "a value in [0, 1] (proactivity, openness)")
+
+
+def _validate_relations(c: ModelConfig) -> None:
+    t = c.trajectory
+    if c.weights not in WEIGHT_PROFILES:
+        raise ConfigError("weights", c.weights, f"one of {list(WEIGHT_PROFILES)}")
+    if t.kind not in TRAJECTORY_KINDS:
+        raise ConfigError("trajectory.kind", t.kind, f"one of {list(TRAJECTORY_KINDS)}")
+    if t.after_turnover not in ("", *TRAJECTORY_KINDS[:-1]):
+        raise ConfigError(
+            "trajectory.after_turnover", t.after_turnover, f"'' or one of {TRAJECTORY_KINDS[:-1]}"
+        )
+    if t.switch_rule not in SWITCH_RULES:
+        raise ConfigError("trajectory.switch_rule", t.switch_rule, f"one of {list(SWITCH_RULES)}")
+    for name in ("proactive_point", "open_point", "combined_point"):
+        _check_point(f"trajectory.{name}", getattr(t, name))
+    if t.kind == "custom" and not t.waypoints:
+        raise ConfigError("trajectory.waypoints", t.waypoints, "at least one [month, p, o] point")
+    last = -1.0
+    for i, point in enumerate(t.waypoints):
+        path = f"trajectory.waypoints[{i}]"
+        if len(point) != 3:
+            raise ConfigError(path, point, "a [month, proactivity, openness] triple")
+        month, p, o = point
+        if month < 0 or month <= last:
+            raise ConfigError(
+                path, point, f"months >= 0 in strictly increasing order (after {last})"
+            )
+        _check_point(path, (p, o), first=1)
+        last = month
+    cap = c.city.partner_pool - round(c.city.partner_pool * c.city.vendor_share)
+    forced = c.mechanisms.forced_partners
+    if forced is not None and forced > cap:
+        raise ConfigError(
+            "mechanisms.forced_partners", forced, f"at most the {cap} co-creation candidates"
+        )
+    if c.city.dgas > c.city.departments:
+        raise ConfigError(
+            "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"
+        )
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested config data as {dotted path: value}, e.g. {"resources.budget": 1.0}."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def field_bounds(section: type) -> dict[str, tuple[float | None, float | None]]:
+    """Allowed interval of each numeric field of a config section (used by tests and the UI)."""
+    return {
+        f.name: f.metadata["bounds"] for f in dataclasses.fields(section) if "bounds" in f.metadata
+    }
+
+
+def plausible_ranges() -> dict[str, tuple[float, float]]:
+    """Dotted path -> plausible interval, for every parameter a sensitivity analysis may vary."""
+    out: dict[str, tuple[float, float]] = {}
+    for section, cls in (
+        ("resources", ResourceConfig),
+        ("trajectory", TrajectoryConfig),
+        ("parameters", Parameters),
+    ):
+        for f in dataclasses.fields(cls):
+            if "plausible" in f.metadata:
+                out[f"{section}.{f.name}"] = f.metadata["plausible"]
+    return out

@@ -1,0 +1,146 @@
+"""A comparison's plan: every option, seed and resource level validated before any run.
+
+`plan(cfg)` checks the whole comparison (option names, every model field, the sensitivity
+levels) and raises ConfigError naming the field; `execute` runs it through the one task runner
+and writes the report. `python -m sim compare` (sim.cli.compare) is the command around it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from omegaconf import DictConfig
+
+from sim.core.config import ConfigError, ModelConfig
+from sim.report import write_report
+from sim.report.study import Study, option_note
+from sim.runs import presets
+from sim.runs.jobspec import available_cpus, build_configs, plain_data
+from sim.runs.runner import replication_seeds
+from sim.runs.tasks import simulate
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 5
+SENSITIVITY_CAP = 20  # default sensitivity replications: min(replications, SENSITIVITY_CAP)
+HIDDEN_OVERRIDES = ("hydra.", "jobs=", "+jobs=")  # not part of the report (paths, CPU count)
+
+
+@dataclass
+class Plan:
+    """Everything a comparison will run, validated; nothing has run yet."""
+
+    options: list[str]
+    configs: dict[str, ModelConfig]
+    seeds: list[int]
+    resources: str  # name of the main resource level (or 'custom')
+    sensitivity: dict[str, dict[str, ModelConfig]]  # level -> option -> config
+    sensitivity_seeds: list[int]
+    settings: dict[str, Any]  # the resolved top-level config (without jobs)
+    base_model: dict[str, Any]  # the model section every option starts from
+    option_files: dict[str, dict[str, Any]]  # option -> the fields its scenario file sets
+
+
+def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
+    """Validate the whole comparison before any run; raises ConfigError naming the field."""
+    data = plain_data(cfg)
+    options = data.get("scenarios")
+    if isinstance(options, list):
+        for name in options:
+            presets.load(name)  # an unknown option fails here, naming it
+    if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        raise ConfigError("scenarios", options, "a list of two to five scenario file names")
+    configs = build_configs(data)
+    model = data["model"]
+    levels = presets.resource_levels()
+    main_level = presets.level_name(model["resources"])
+    wanted = data.get("sensitivity_resources") or []
+    if not isinstance(wanted, list):
+        raise ConfigError("sensitivity_resources", wanted, f"a list of {sorted(levels)}")
+    for name in wanted:
+        if name not in levels:
+            raise ConfigError("sensitivity_resources", name, f"one of {sorted(levels)}")
+    n_sens = data.get("sensitivity_replications")
+    if n_sens is None:
+        n_sens = min(int(data["replications"]), SENSITIVITY_CAP)
+    if n_sens < 0:
+        raise ConfigError("sensitivity_replications", n_sens, "null or an integer >= 0")
+    sensitivity: dict[str, dict[str, ModelConfig]] = {}
+    if n_sens > 0:
+        for level in wanted:
+            if level == main_level or level in sensitivity:
+                continue
+            base = presets.merge(model, {"resources": levels[level]})
+            try:
+                sensitivity[level] = {n: presets.build(n, base) for n in options}
+            except ConfigError as err:
+                raise ConfigError(
+                    f"model.{err.path}", err.value, f"{err.allowed} (resources={level})"
+                ) from None
+    settings = {k: v for k, v in data.items() if k not in ("jobs", "model")}
+    return Plan(
+        options=list(options),
+        configs=configs,
+        seeds=replication_seeds(int(data["seed"]), int(data["replications"])),
+        resources=main_level,
+        sensitivity=sensitivity,
+        sensitivity_seeds=replication_seeds(int(data["seed"]), int(n_sens)),
+        settings=settings,
+        base_model=model,
+        option_files={n: presets.load(n) for n in options},
+    )
+
+
+def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
+    """The study a report is written from: the plan's choices and the runs they gave."""
+    levels = presets.resource_levels()
+    return Study(
+        options=list(plan.options),
+        resources=plan.resources,
+        runs=runs,
+        months=int(plan.settings["months"]),
+        seeds=list(plan.seeds),
+        sensitivity_seeds=list(plan.sensitivity_seeds) if plan.sensitivity else [],
+        settings=dict(plan.settings),
+        base_model=plan.base_model,
+        option_files=plan.option_files,
+        level_files={k: levels[k] for k in plan.sensitivity},
+        command=list(command),
+        option_notes={name: option_note(name) for name in plan.options},
+    )
+
+
+def execute(
+    cfg: DictConfig | Mapping[str, Any],
+    out: str | Path,
+    overrides: Sequence[str] = (),
+    jobs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Path]:
+    """Validate, run every option × replication (and the sensitivity reruns), write the report.
+
+    `overrides` are the command-line overrides, shown in the report's annex (hydra.* and jobs are
+    left out: they do not change a number). Returns the written files by name.
+    """
+    study_plan = plan(cfg)  # raises before anything runs or is written
+    data = plain_data(cfg)
+    if jobs is None:
+        jobs = data.get("jobs") or available_cpus()
+    frames = []
+    main = simulate(study_plan.configs, study_plan.seeds, jobs, progress)
+    main.insert(0, "resources", study_plan.resources)
+    frames.append(main)
+    for level, configs in study_plan.sensitivity.items():
+        if progress:
+            progress(
+                f"resource sensitivity: {level}, {len(study_plan.sensitivity_seeds)} runs each"
+            )
+        part = simulate(configs, study_plan.sensitivity_seeds, jobs, progress)
+        part.insert(0, "resources", level)
+        frames.append(part)
+    runs = pd.concat(frames, ignore_index=True)
+    shown = [o for o in overrides if not o.startswith(HIDDEN_OVERRIDES)]
+    study = study_of(study_plan, runs, command=["python", "-m", "sim", "compare", *shown])
+    return write_report(study, Path(out))

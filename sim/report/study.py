@@ -1,0 +1,273 @@
+"""The study a report is made from, and the statistics it quotes (summary.csv)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.metrics import crossover_month, paired_test, plateau_ratio, share_with_interval
+from sim.core.value import DESTRUCTIONS, DIMENSIONS
+from sim.runs.presets import config_dir
+
+HORIZONS = (24, 72, 144)  # 2, 6 and 12 years: one and two six-year mandates
+BOOTSTRAP = 2000  # resamples for the 95% intervals of medians
+BOOTSTRAP_SEED = 20240605  # fixed: the same runs give the same intervals
+CONFIDENCE = 0.95  # level of the bootstrap intervals
+PLATEAU_THRESHOLD = 0.3  # P5: last-quarter slope ≤ 0.3 × peak slope = levelled off
+PLATEAU_WINDOW = 12  # months: plateau level = mean monthly flow over the final year
+
+RUNS_COLUMNS = (
+    "resources",
+    "scenario",
+    "replication",
+    "seed",
+    "month",
+    "proactivity",
+    "openness",
+    "infrastructure",
+    "culture",
+    "institutions",
+    "load",
+    "partners",
+    "participation",
+    "trust",
+    "illectronism",
+    "stale_share",
+    "breaches",
+    *(f"flow_{d}" for d in DIMENSIONS),
+    *(f"destruction_{k}" for k in DESTRUCTIONS),
+    "value_gross",
+    "value_destroyed",
+    "value_flow",
+    "value_cumulative",
+)
+DIMENSION_LABELS = {
+    "efficiency": "Efficiency",
+    "engagement": "Citizen engagement",
+    "quality_of_life": "Quality of life",
+    "inclusion": "Social inclusion & equality",
+    "connectivity": "Connectivity",
+    "knowledge": "Knowledge creation & sharing",
+    "cost_reduction": "Cost reduction",
+    "scalability": "Scalability & transferability",
+    "environment": "Environmental impact",
+}
+DESTRUCTION_LABELS = {
+    "exclusion": "Exclusion (illectronisme)",
+    "privacy": "Privacy harm (data breaches)",
+    "footprint": "Environmental footprint",
+    "stale_data": "Stale open data",
+}
+
+
+# ---- the study -----------------------------------------------------------------------------------
+@dataclass
+class Study:
+    """What a report is made from: the runs and how they were produced."""
+
+    options: list[str]
+    resources: str  # main resource level
+    runs: pd.DataFrame  # every run, with a `resources` column (main level and sensitivity levels)
+    months: int
+    seeds: list[int]
+    sensitivity_seeds: list[int] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    base_model: dict[str, Any] = field(default_factory=dict)
+    option_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    level_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
+    option_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
+
+    @property
+    def levels(self) -> list[str]:
+        """Resource levels in the runs: the main one first, then by budget."""
+        others = [x for x in dict.fromkeys(self.runs["resources"]) if x != self.resources]
+        others.sort(key=lambda x: (self.level_files.get(x, {}).get("budget", math.inf), x))
+        return [self.resources, *others]
+
+    def at_level(self, level: str) -> pd.DataFrame:
+        return self.runs[self.runs["resources"] == level]
+
+    @property
+    def main(self) -> pd.DataFrame:
+        return self.at_level(self.resources)
+
+    @property
+    def replications(self) -> int:
+        return len(self.seeds)
+
+    @property
+    def horizons(self) -> list[int]:
+        return horizons(self.months)
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(itertools.combinations(self.options, 2))
+
+
+def option_note(name: str) -> str:
+    """What a scenario file says about itself: its comment lines, joined."""
+    path = config_dir() / "scenario" / f"{name}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    comments = [x.lstrip("#").strip() for x in lines if x.startswith("#") and "@package" not in x]
+    return " ".join(c for c in comments if c)
+
+
+def horizons(months: int) -> list[int]:
+    """Months 24, 72 and 144, clipped to the horizon (duplicates removed)."""
+    return sorted({min(h, months) for h in HORIZONS})
+
+
+# ---- statistics ----------------------------------------------------------------------------------
+def bootstrap_median_ci(values: Iterable[float], seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
+    """Percentile-bootstrap interval (CONFIDENCE) of the median (fixed seed: reproducible)."""
+    x = np.asarray(list(values), dtype=float)
+    if x.size == 0:
+        return math.nan, math.nan
+    if x.size == 1:
+        return float(x[0]), float(x[0])
+    rng = np.random.default_rng(seed)
+    medians = np.median(x[rng.integers(0, x.size, size=(BOOTSTRAP, x.size))], axis=1)
+    tail = 100 * (1 - CONFIDENCE) / 2
+    low, high = np.percentile(medians, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def values_at(runs: pd.DataFrame, column: str, month: int) -> pd.DataFrame:
+    """`column` at `month`: one row per replication, one column per option."""
+    part = runs[runs["month"] == month]
+    return part.pivot(index="replication", columns="scenario", values=column).sort_index()
+
+
+def leader_of(a_values: np.ndarray, b_values: np.ndarray, a: str, b: str) -> tuple[str, str]:
+    """(leader, other): the option with the larger median paired difference, ties by count."""
+    diff = np.asarray(b_values) - np.asarray(a_values)
+    median = float(np.median(diff))
+    if median > 0 or (median == 0 and (diff > 0).sum() > (diff < 0).sum()):
+        return b, a
+    return a, b
+
+
+def pair_statistics(leader: np.ndarray, other: np.ndarray) -> dict[str, float]:
+    """Paired comparison leader − other over replications (the verdict's numbers)."""
+    leader, other = np.asarray(leader, dtype=float), np.asarray(other, dtype=float)
+    diff = leader - other
+    test = paired_test(other, leader)
+    low, high = bootstrap_median_ci(diff)
+    reference = float(np.median(other))
+    median = float(np.median(diff))
+    return {
+        "replications": float(diff.size),
+        "ahead_count": float((diff > 0).sum()),
+        "behind_count": float((diff < 0).sum()),
+        "diff_median": median,
+        "diff_ci_low": low,
+        "diff_ci_high": high,
+        "diff_percent": 100.0 * median / abs(reference) if reference != 0 else math.nan,
+        "p_value": test["p_value"],
+        "effect_size": test["effect_size"],
+    }
+
+
+def _per_run(runs: pd.DataFrame, option: str) -> dict[int, pd.DataFrame]:
+    part = runs[runs["scenario"] == option].sort_values(["replication", "month"])
+    return dict(tuple(part.groupby("replication")))
+
+
+def crossover_statistics(runs: pd.DataFrame, leader: str, other: str) -> dict[str, float]:
+    """Month from which `leader` stays ahead of `other`, over the paired futures that cross."""
+    lead, oth = _per_run(runs, leader), _per_run(runs, other)
+    months = [crossover_month(oth[k], lead[k]) for k in sorted(lead) if k in oth]
+    found = [m for m in months if m is not None]
+    low, high = bootstrap_median_ci(found)
+    return {
+        "crossover_count": float(len(found)),
+        "crossover_replications": float(len(months)),
+        "crossover_median": float(np.median(found)) if found else math.nan,
+        "crossover_ci_low": low,
+        "crossover_ci_high": high,
+    }
+
+
+def _plateau_ratio(run: pd.DataFrame) -> float:
+    if len(run) < 2 * PLATEAU_WINDOW:
+        return math.nan
+    try:
+        return plateau_ratio(run, PLATEAU_WINDOW)
+    except (ValueError, np.linalg.LinAlgError):  # pragma: no cover (degenerate flows)
+        return math.nan
+
+
+def plateau_statistics(runs: pd.DataFrame, option: str) -> dict[str, float]:
+    """Plateau level (mean flow over the final year) and how many futures have levelled off."""
+    per_run = _per_run(runs, option)
+    levels = [float(r["value_flow"].iloc[-PLATEAU_WINDOW:].mean()) for r in per_run.values()]
+    ratios = np.array([_plateau_ratio(r) for r in per_run.values()])
+    flat = ratios <= PLATEAU_THRESHOLD
+    share, share_low, share_high = share_with_interval(flat)
+    low, high = bootstrap_median_ci(levels)
+    return {
+        "plateau_level_median": float(np.median(levels)),
+        "plateau_level_ci_low": low,
+        "plateau_level_ci_high": high,
+        "plateau_count": float(flat.sum()),
+        "plateau_share": share,
+        "plateau_share_ci_low": share_low,
+        "plateau_share_ci_high": share_high,
+    }
+
+
+def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
+    q = np.percentile(np.asarray(values, dtype=float), [5, 25, 50, 75, 95])
+    names = ("p05", "p25", "median", "p75", "p95")
+    return {f"{prefix}_{n}": float(v) for n, v in zip(names, q, strict=True)}
+
+
+def summary_table(study: Study) -> pd.DataFrame:
+    """Every number of the report, long format: resources, option, versus, month, statistic."""
+    rows: list[tuple[str, str, str, int, str, float]] = []
+
+    def add(level: str, option: str, versus: str, month: int, stats: Mapping[str, float]) -> None:
+        rows.extend((level, option, versus, month, k, float(v)) for k, v in stats.items())
+
+    for level in study.levels:
+        runs = study.at_level(level)
+        n = runs["replication"].nunique()
+        for month in study.horizons:
+            table = values_at(runs, "value_cumulative", month)
+            for option in study.options:
+                stats = {"replications": n, **_quantiles(table[option].to_numpy(), "value")}
+                add(level, option, "", month, stats)
+            ranking = sorted(study.options, key=lambda o: (-table[o].median(), o))
+            for option in study.options:
+                add(level, option, "", month, {"rank": ranking.index(option) + 1})
+            for a, b in study.pairs:
+                lead, other = leader_of(table[a], table[b], a, b)
+                add(level, lead, other, month, pair_statistics(table[lead], table[other]))
+        if level != study.resources:
+            continue
+        final = study.months
+        for option in study.options:
+            totals = runs[runs["scenario"] == option].groupby("replication").sum(numeric_only=True)
+            stats = {}
+            for d in DIMENSIONS:
+                stats |= _quantiles(totals[f"flow_{d}"].to_numpy(), f"net_{d}")
+            for k in DESTRUCTIONS:
+                stats |= _quantiles(totals[f"destruction_{k}"].to_numpy(), f"destruction_{k}")
+            stats |= _quantiles(totals["value_gross"].to_numpy(), "gross")
+            stats |= _quantiles(totals["value_destroyed"].to_numpy(), "destroyed")
+            stats |= plateau_statistics(runs, option)
+            add(level, option, "", final, stats)
+        table = values_at(runs, "value_cumulative", final)
+        for a, b in study.pairs:
+            lead, other = leader_of(table[a], table[b], a, b)
+            add(level, lead, other, final, crossover_statistics(runs, lead, other))
+    return pd.DataFrame(
+        rows, columns=["resources", "option", "versus", "month", "statistic", "value"]
+    )

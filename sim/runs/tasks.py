@@ -1,0 +1,104 @@
+"""The one task runner: (labels, config, seed) tasks, serially or in a process pool.
+
+Every front end that runs more than one simulation goes through `run_tasks`: the main job, the
+sweeps' shards, the experiments, the sensitivity designs, the comparison report. A run that
+raises becomes a failure record (labels, seed, error, traceback, config) and the others go on;
+results come back in task order whatever the number of workers, so tables are identical serial
+or parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import pandas as pd
+
+from sim.core.config import ModelConfig
+from sim.runs.files import digest
+from sim.runs.jobspec import KEY_COLUMNS, changed_fields
+from sim.runs.runner import run
+
+Task = tuple[dict[str, Any], ModelConfig, int]
+
+
+def safe_run(task: tuple[dict[str, Any], Any, int, str | None]) -> tuple[Any, Any]:
+    """Run one (config, seed); an exception becomes a failure record, never a crash."""
+
+    labels, config, seed, inject = task
+    try:
+        if inject and inject == f"{labels['scenario']}/{labels['replication']}":
+            raise RuntimeError(f"injected failure (inject_failure={inject})")
+        frame = run(config, seed).drop(columns="seed")
+        for i, (name, value) in enumerate(labels.items()):
+            frame.insert(i, name, value)
+        frame.insert(len(labels), "seed", seed)
+        frame.insert(len(labels) + 1, "config_id", digest(config.to_dict(), 12))
+    except Exception as err:  # the wrapper's purpose: record and go on
+        return None, {
+            **labels,
+            "seed": seed,
+            "error": f"{type(err).__name__}: {err}",
+            "traceback": traceback.format_exc(),
+            "config": json.dumps(config.to_dict()),
+        }
+    return frame, None
+
+
+def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
+    """Every task through the wrapper, in task order (serial or a process pool)."""
+    wrapped = [(*t, inject) for t in tasks]
+    if jobs <= 1 or len(wrapped) <= 1:
+        return [safe_run(t) for t in wrapped]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(wrapped))) as pool:
+        return list(pool.map(safe_run, wrapped, chunksize=max(1, len(wrapped) // (4 * jobs))))
+
+
+class RunFailedError(RuntimeError):
+    """Raised by callers that need every run (an experiment, a report): names the first failure."""
+
+
+def completed(results: list[tuple[Any, Any]]) -> pd.DataFrame:
+    """The frames of a set of results stacked; RunFailedError if any run failed."""
+    failed = [f for _, f in results if f is not None]
+    if failed:
+        raise RunFailedError(f"{len(failed)} runs failed, first: {failed[0]['traceback']}")
+    return pd.concat([f for f, _ in results], ignore_index=True)
+
+
+def paired_tasks(configs: Mapping[str, ModelConfig], seeds: Sequence[int]) -> list[Task]:
+    """Every scenario × seed; replication k has seeds[k] everywhere (common random numbers)."""
+    return [
+        ({"scenario": name, "replication": k}, config, int(seed))
+        for name, config in configs.items()
+        for k, seed in enumerate(seeds)
+    ]
+
+
+def simulate(
+    configs: Mapping[str, ModelConfig],
+    seeds: Sequence[int],
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Every scenario × paired seed, as one tidy table in (scenario, replication, month) order.
+
+    The table is the same whatever `jobs` is. Extra columns at the end record the model fields
+    that differ from the defaults (MODEL.md §8), named by dotted path, except `trajectory.kind`
+    (that is `scenario`).
+    """
+    start = time.perf_counter()
+    tasks = paired_tasks(configs, seeds)
+    runs = completed(run_tasks(tasks, jobs)).drop(columns="config_id")
+    if progress:
+        elapsed = time.perf_counter() - start
+        progress(f"{len(tasks)} runs done ({elapsed:.1f} s elapsed)")
+    model_columns = [c for c in runs.columns if c not in KEY_COLUMNS]
+    runs = runs[[*KEY_COLUMNS, *model_columns]]
+    for column, values in changed_fields(configs).items():
+        runs[column] = runs["scenario"].map(values)
+    return runs

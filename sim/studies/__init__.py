@@ -1,0 +1,1 @@
+"""Studies built on runs: the pattern measurements, experiments and sensitivity analyses."""
