@@ -1,4 +1,4 @@
-"""Measure every pattern of MODEL.md §7 over paired seeds and print the figures.
+"""Measure every pattern of docs/ODD.md §1.2 over paired seeds and print the figures.
 
 Usage: python experiments/patterns.py [REPLICATIONS] [ROOT_SEED]   (default 30, 0)
 """

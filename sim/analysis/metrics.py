@@ -40,7 +40,7 @@ def half_level_month(run: pd.DataFrame, column: str) -> int:
 
 
 def phasing_in_order(run: pd.DataFrame) -> bool:
-    """True when I reaches half its final level before C, and C before Q (seed §3.6)."""
+    """True when I reaches half its final level before C, and C before Q (source §3.6)."""
     months = [half_level_month(run, c) for c in STOCKS]
     return months[0] < months[1] < months[2]
 

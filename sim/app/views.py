@@ -70,7 +70,7 @@ def _no_data(ax, text: str = "press Step or ▶ to start") -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.5")
 
 
-# ---- the governance plane (the seed's Figure 21) ------------------------------------------------
+# ---- the governance plane (the source's Figure 21) ------------------------------------------------
 def path_figure(runs: Sequence[Series], presets: TrajectoryConfig | None = None) -> Figure:
     """Realised path in the proactivity × openness plane, with the current point of each run."""
     fig, ax = _figure("Governance path (proactivity × openness)")
@@ -152,7 +152,7 @@ def dimensions_figure(frame: pd.DataFrame) -> Figure:
 
 # ---- stocks and the phasing order ------------------------------------------------------------
 def half_months(frame: pd.DataFrame) -> dict[str, int | None]:
-    """Month at which each stock first reached half of its level so far (MODEL.md P3)."""
+    """Month at which each stock first reached half of its level so far (docs/ODD.md §1.2, P3)."""
     out: dict[str, int | None] = {}
     for name in STOCK_COLORS:
         values = frame[name].to_numpy()

@@ -1,4 +1,4 @@
-"""The open-data catalogue: datasets as rows of arrays, not agents (seed §3.2).
+"""The open-data catalogue: datasets as rows of arrays, not agents (source §3.2).
 
 Shape (departments, datasets per department). A published dataset ages one month at a time and
 is stale once older than `stale_after` months ("c'est obsolète au bout de deux mois"); an update,

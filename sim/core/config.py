@@ -1,7 +1,7 @@
 """The typed configuration of one model run, and its validation.
 
 Every field carries its *allowed* interval (what validation accepts) and, for the behavioural
-parameters, a *plausible* interval (what a sensitivity analysis should explore, MODEL.md §11).
+parameters, a *plausible* interval (what a sensitivity analysis should explore, docs/ODD.md §7–§8).
 Keeping both next to the default means there is one list of parameters, not three.
 
 Validation happens before any work: `ModelConfig.from_dict` rejects unknown keys, wrong types,
@@ -40,7 +40,7 @@ def _f(default: Any, lo: float | None = None, hi: float | None = None, **meta: A
 
 @dataclass(frozen=True)
 class CityConfig:
-    """Who is in the municipality (MODEL.md §2)."""
+    """Who is in the municipality (docs/ODD.md §2)."""
 
     departments: int = _f(10, 1, 40)
     dgas: int = _f(4, 1, 10)
@@ -55,7 +55,7 @@ class CityConfig:
 
 @dataclass(frozen=True)
 class ResourceConfig:
-    """The resource constraints of the mission (MODEL.md §6, §11). 'Adequate' defaults."""
+    """The resource constraints of the mission (docs/ODD.md §7.3, §8.1). 'Adequate' defaults."""
 
     budget: float = _f(1.0, 0.0, 10.0, plausible=(0.3, 1.8), unit="M€/month")
     staff_hours: float = _f(40.0, 1.0, 1000.0, plausible=(20.0, 160.0), unit="h/department/month")
@@ -87,7 +87,7 @@ class TrajectoryConfig:
 
 @dataclass(frozen=True)
 class MechanismConfig:
-    """Switches for the rules the knock-out tests turn off (MODEL.md §7)."""
+    """Switches for the rules the knock-out tests turn off (docs/ODD.md §1.2)."""
 
     technology_prerequisite: bool = True
     pairwise_coordination: bool = True

@@ -1,7 +1,7 @@
 """Governance trajectories: policies that map the model state to a point (p, o).
 
 The point lives in Carassus & Baldé's (2020) grid of proactivity (top-down political and
-administrative steering) × openness (across silos, towards citizens and partners), seed §3.1.
+administrative steering) × openness (across silos, towards citizens and partners), source §3.1.
 A trajectory is an object with `point(month, infrastructure, culture) -> (p, o)`. The dynamics never
 look at a trajectory's name: all a scenario changes is which point the mayor reads each month.
 """
@@ -29,9 +29,9 @@ class Constant:
 
 @dataclass
 class Phased:
-    """Proactive until a readiness rule fires, then a linear shift towards openness (seed §3.6).
+    """Proactive until a readiness rule fires, then a linear shift towards openness (source §3.6).
 
-    The seed's phasing is "more or less forced": the mayor deploys the structure first
+    The source's phasing is "more or less forced": the mayor deploys the structure first
     ("déployons d'abord la structure") and opens up once there are "objets solides, opérants".
     Readiness is I · C^0.5, so a city opens when its infrastructure works *and* its organisation
     has started to move; `rule="month"` switches at a fixed month instead.
@@ -111,7 +111,7 @@ def budget_shares(proactivity: float, openness: float) -> dict[str, float]:
 
     Proactivity buys infrastructure (the structure first); openness buys participation and
     mediation, partnerships and open data; both fund organisation/HR and institutions. At the
-    corners this reproduces the prototype's shares (MODEL.md §11): about .64/.17/.11/.04/.04 for
+    corners this reproduces the prototype's shares (docs/ODD.md §7–§8): about .64/.17/.11/.04/.04 for
     (0.9, 0.1) and .18/.22/.16/.22/.22 for (0.2, 0.9).
     """
     raw = {

@@ -1,8 +1,8 @@
-"""GovernanceModel: the municipality, its five roles and the staged monthly step (MODEL.md §4).
+"""GovernanceModel: the municipality, its five roles and the staged monthly step (docs/ODD.md §3).
 
 The order of the stages is part of the model: the mayor sets the course, DGAs spend attention,
 departments ration their hours, partners work, citizens react, stocks move, value is counted.
-Each stage is a short method that names the seed section it comes from; docs/ODD.md gives the
+Each stage is a short method that names the source section it comes from; docs/ODD.md gives the
 equations with their parameters.
 """
 
@@ -312,11 +312,11 @@ class GovernanceModel(mesa.Model):
         return self.infrastructure * (0.5 + appetite) * circle * (1.0 - 0.7 * self.institutions)
 
     def breach_hazard(self) -> float:
-        """Expected breaches this month: the hazard rate times the data exposure (seed §4.2)."""
+        """Expected breaches this month: the hazard rate times the data exposure (source §4.2)."""
         return self.config.parameters.breach_hazard * self.data_exposure()
 
     def _move_stocks(self) -> None:
-        """Stage 6: I, C, Q and the catalogue. C needs technology, Q needs culture (seed §3.6)."""
+        """Stage 6: I, C, Q and the catalogue. C needs technology, Q needs culture (source §3.6)."""
         params, lines = self.config.parameters, self.budget_lines
         I, C, Q, o = self.infrastructure, self.culture, self.institutions, self.openness
         # Deployment goes faster when the DGAs push it and departments have the hours (§3.2).

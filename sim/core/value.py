@@ -3,10 +3,10 @@
 Harrison et al. (2012) name six *value generators* (efficiency, effectiveness, intrinsic
 enhancements, transparency, participation, collaboration); Frucquet, Carassus, Chabaud & Marin
 (GMP, hal-04344052) use them as mediators between governance and value. Csukás & Szabó (2021)
-give the nine *components* of smart-city value the seed's §1.4 table lists. The matrices below are
+give the nine *components* of smart-city value the source's §1.4 table lists. The matrices below are
 the model's assumptions, stated as data so that they can be read, cited and varied.
 
-Destruction (seed §4.2: illectronism, privacy, environmental footprint, plus stale open data) is
+Destruction (source §4.2: illectronism, privacy, environmental footprint, plus stale open data) is
 mapped onto the dimension it erodes, so every dimension has gross, destruction and net flows and
 `gross - destruction == net` holds dimension by dimension.
 """

@@ -1,6 +1,6 @@
 """Named experiments: one command each, a table and a figure into `results/<experiment>/`.
 
-    python -m sim +experiment=p1            # … p2 … p8: the patterns of MODEL.md §7
+    python -m sim +experiment=p1            # … p2 … p8: the patterns of docs/ODD.md §1.2
     python -m sim +experiment=phase         # governance phase diagram (proactivity × openness)
     python -m sim +experiment=threshold     # resource threshold: budget × staff hours (P1, P8)
     python -m sim +experiment=plateau       # saturating-curve fit to the value flow

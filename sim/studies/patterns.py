@@ -1,4 +1,4 @@
-"""The patterns of MODEL.md §7 as measurements over paired seeds.
+"""The patterns of docs/ODD.md §1.2 as measurements over paired seeds.
 
 Each `pN(seeds)` runs what the pattern needs (common random numbers: the same seed list in every
 scenario) and returns a flat dict of named figures: shares of seeds satisfying an inequality (with
@@ -63,7 +63,7 @@ def _share(out: dict[str, Any], name: str, successes) -> None:
 
 
 def p1(seeds) -> dict[str, Any]:
-    """Open governance has the greater potential, given resources (seed §3.5, §4.1)."""
+    """Open governance has the greater potential, given resources (source §3.5, §4.1)."""
     out: dict[str, Any] = {}
     adequate = {k: finals(k, seeds) for k in PRESETS}
     tight = {k: finals(k, seeds, **TIGHT) for k in ("proactive", "open")}
@@ -92,7 +92,7 @@ def p2(seeds) -> dict[str, Any]:
 
 
 def p3(seeds) -> dict[str, Any]:
-    """Phasing order: I, then C, then Q reach half their final level (seed §3.6)."""
+    """Phasing order: I, then C, then Q reach half their final level (source §3.6)."""
     out: dict[str, Any] = {}
     opening = [r for k in PRESETS for r in runs(k, seeds) if opens_up(r)]
     _share(out, "in_order", [phasing_in_order(r) for r in opening])
@@ -115,7 +115,7 @@ def p4(seeds) -> dict[str, Any]:
 
 
 def p5(seeds, hump_seeds=None, counts=FORCED_COUNTS) -> dict[str, Any]:
-    """Plateau from resource tension (seed §3.6: "on atteint un certain plateau")."""
+    """Plateau from resource tension (source §3.6: "on atteint un certain plateau")."""
     out: dict[str, Any] = {}
     opened = runs("open", seeds)
     ratios = np.array([plateau_ratio(r) for r in opened])
@@ -161,7 +161,7 @@ def p5(seeds, hump_seeds=None, counts=FORCED_COUNTS) -> dict[str, Any]:
 
 
 def p6(seeds, reflexes=(0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
-    """Data detachment (seed §3.2): without the update reflex the catalogue goes stale."""
+    """Data detachment (source §3.2): without the update reflex the catalogue goes stale."""
     out: dict[str, Any] = {}
     stale, knowledge = [], []
     for r in reflexes:
@@ -188,7 +188,7 @@ def p6(seeds, reflexes=(0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
 
 
 def p7(seeds) -> dict[str, Any]:
-    """Value destruction (seed §4.2): exclusion, privacy, footprint, stale data."""
+    """Value destruction (source §4.2): exclusion, privacy, footprint, stale data."""
     out: dict[str, Any] = {}
     techno = runs("proactive", seeds, **TECHNO_PUSH)
     default = runs("phased", seeds)

@@ -121,7 +121,7 @@ def dimensions(runs: pd.DataFrame) -> Figure:
 
 
 def governance_paths(runs: pd.DataFrame) -> Figure:
-    """Realised paths in the proactivity × openness plane (seed's Figure 21).
+    """Realised paths in the proactivity × openness plane (the source's Figure 21).
 
     Thin lines: each replication's path; bold line: the month-by-month median, with a hollow circle
     at the start and an arrow at the end. A scenario that never moves is a large square. Labels

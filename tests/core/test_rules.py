@@ -1,4 +1,4 @@
-"""One focused specification per behavioural rule of the model (MODEL.md §4–§6).
+"""One focused specification per behavioural rule of the model (docs/ODD.md §3, §7).
 
 Unit tests drive the rules directly (ration, Catalogue, trajectories, the mayor's formulas) or set
 a GovernanceModel's state by hand and call one stage; a few read the monthly table of a short run.

@@ -1,4 +1,4 @@
-"""Patterns P1–P7 of MODEL.md §7 over paired seeds, and the knock-outs that remove them.
+"""Patterns P1–P7 of docs/ODD.md §1.2 over paired seeds, and the knock-outs that remove them.
 
 Every criterion is a share of paired seeds (common random numbers) with its 95% Wilson interval
 shown on failure. The dynamics never see a scenario's name: each preset only changes the

@@ -1,4 +1,4 @@
-"""The five roles of the municipality, one module each (MODEL.md §2)."""
+"""The five roles of the municipality, one module each (docs/ODD.md §2)."""
 
 from sim.core.agents.citizens import Citizen, Population
 from sim.core.agents.department import Department

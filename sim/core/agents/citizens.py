@@ -1,7 +1,7 @@
 """Citizens: one vectorised update over numpy arrays; each Citizen agent is a view on a row.
 
 Residents use digital services, participate, trust or distrust the authority, are excluded or
-included (seed §3.4–3.5, §4.2). A per-agent `step()` would cost a Python call per resident per
+included (source §3.4–3.5, §4.2). A per-agent `step()` would cost a Python call per resident per
 month; instead the whole population moves in a handful of array operations, and `Citizen` agents
 read their state from the arrays so that they remain inspectable Mesa agents.
 """

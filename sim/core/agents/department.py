@@ -1,4 +1,4 @@
-"""Departments: digital staff hours shared among five tasks, with rationing (seed §3.2–3.4)."""
+"""Departments: digital staff hours shared among five tasks, with rationing (source §3.2–3.4)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def task_weights(proactivity: float, openness: float) -> np.ndarray:
 class Department(mesa.Agent):
     """A service (water, roads, social action, …) with digital staff hours for smart-city work.
 
-    State: maturity (digital skills of the staff, seed §3.3), a silo factor (how attached it is to
+    State: maturity (digital skills of the staff, source §3.3), a silo factor (how attached it is to
     its data, Courmont 2019), and this month's demand, allocation and load per task.
     """
 

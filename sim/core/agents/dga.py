@@ -1,4 +1,4 @@
-"""Deputy directors-general: finite attention spent on their departments (seed §3.2, §3.6)."""
+"""Deputy directors-general: finite attention spent on their departments (source §3.2, §3.6)."""
 
 from __future__ import annotations
 

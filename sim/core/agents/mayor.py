@@ -1,4 +1,4 @@
-"""The mayor: reads the trajectory, splits the budget, faces elections (seed §3.2).
+"""The mayor: reads the trajectory, splits the budget, faces elections (source §3.2).
 
 Soliciting partners is the model's `_recruit` stage, driven by the mayor's openness and push."""
 
@@ -23,7 +23,7 @@ class Mayor(mesa.Agent):
     """Political steering: chairs the COPIL and sets the governance point each month.
 
     *Commitment* in [0, 1] is how strongly DGAs and departments follow the mayor's line (the
-    "pilotage fort" of seed §3.2); a newly elected mayor starts lower and builds it up.
+    "pilotage fort" of source §3.2); a newly elected mayor starts lower and builds it up.
     *Legitimacy* is smoothed citizen trust: Moore's (1995) authorising environment, which scales
     next month's budget.
     """

@@ -31,7 +31,7 @@ class PrivatePartner(mesa.Agent):
     (start-ups, associations, universities, utilities) join when solicited and aligned, need hours
     of their host department and DGA attention, and contribute
     capability × min(1, hours received / hours needed) × I × C. One starved for several months
-    leaves ("ça demande énormément de temps", seed §3.6).
+    leaves ("ça demande énormément de temps", source §3.6).
     """
 
     model: GovernanceModel
