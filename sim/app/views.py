@@ -70,7 +70,7 @@ def _no_data(ax, text: str = "press Step or ▶ to start") -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="0.5")
 
 
-# ---- the governance plane (the source's Figure 21) ------------------------------------------------
+# ---- the governance plane (the source's Figure 21) ---------------------------------------------
 def path_figure(runs: Sequence[Series], presets: TrajectoryConfig | None = None) -> Figure:
     """Realised path in the proactivity × openness plane, with the current point of each run."""
     fig, ax = _figure("Governance path (proactivity × openness)")

@@ -111,7 +111,7 @@ def budget_shares(proactivity: float, openness: float) -> dict[str, float]:
 
     Proactivity buys infrastructure (the structure first); openness buys participation and
     mediation, partnerships and open data; both fund organisation/HR and institutions. At the
-    corners this reproduces the prototype's shares (docs/ODD.md §7–§8): about .64/.17/.11/.04/.04 for
+    corners this gives the prototype's shares (docs/ODD.md §7.1): about .64/.17/.11/.04/.04 for
     (0.9, 0.1) and .18/.22/.16/.22/.22 for (0.2, 0.9).
     """
     raw = {

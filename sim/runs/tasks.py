@@ -88,7 +88,7 @@ def simulate(
     """Every scenario × paired seed, as one tidy table in (scenario, replication, month) order.
 
     The table is the same whatever `jobs` is. Extra columns at the end record the model fields
-    that differ from the defaults (docs/ODD.md §4.11), named by dotted path, except `trajectory.kind`
+    that differ from the defaults (docs/ODD.md §4.11), by dotted path, except `trajectory.kind`
     (that is `scenario`).
     """
     start = time.perf_counter()
