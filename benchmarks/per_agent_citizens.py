@@ -20,7 +20,13 @@ import math
 import mesa
 import numpy as np
 
-from sim.core.agents.citizens import LITERACY_BOOST, LITERACY_THRESHOLD, Month, Population
+from sim.core.agents.citizens import (
+    LITERACY_BOOST,
+    LITERACY_THRESHOLD,
+    YEAR,
+    CitizenOutcome,
+    Population,
+)
 
 
 class Citizen(mesa.Agent):
@@ -36,6 +42,7 @@ class Citizen(mesa.Agent):
         self.propensity = float(population.propensity[index])
         self.base_propensity = float(population.base_propensity[index])
         self.participated = bool(population.participated[index])
+        self.last_participation = int(population.last_participation[index])
         self.quintile = int(population.literacy_quintile[index])
         self.privacy_concern = float(population.privacy_concern[index])
         self.used = False
@@ -71,12 +78,14 @@ class Citizen(mesa.Agent):
         self.trust = min(1.0, max(0.0, self.trust))
         pull = params.participation_scale * inputs["openness"] * inputs["platform"]
         self.participated = u_participate < -math.expm1(-pull * self.propensity * self.trust)
+        if self.participated:
+            self.last_participation = inputs.get("month", 0)
         if illectronic and u_reach < params.inclusion_rate * inputs["mediation"]:
             self.literacy = min(1.0, self.literacy + LITERACY_BOOST)
 
 
 class CitizenModel(mesa.Model):
-    """Holds the Citizen agents; `react(**inputs)` runs the citizens' stage and returns a Month.
+    """Holds the Citizen agents; `react(**inputs)` runs the citizens' stage (a CitizenOutcome).
 
     Built from a `Population` so that both implementations start from the same residents.
     `draws`, if given, replaces the generator by pre-drawn uniforms: an (n, 3) array consumed in
@@ -96,7 +105,7 @@ class CitizenModel(mesa.Model):
     def draw(self):
         return self.rng.random(3) if self._scripted is None else next(self._scripted)
 
-    def react(self, draws: np.ndarray | None = None, **inputs) -> Month:
+    def react(self, draws: np.ndarray | None = None, **inputs) -> CitizenOutcome:
         self.inputs = inputs
         self._scripted = None if draws is None else iter(draws)
         getattr(self.agents, self.activation)("step")
@@ -107,9 +116,12 @@ class CitizenModel(mesa.Model):
         quintile = np.array(agents.get("quintile"))
         harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
         intensity = float(np.array(propensity)[np.array(participated)].sum()) / n
-        return Month(
+        month = inputs.get("month", 0)
+        recent = np.array(agents.get("last_participation")) > month - YEAR
+        return CitizenOutcome(
             users=float(agents.agg("used", np.mean)),
             participation=float(np.mean(participated)),
+            participation_year=float(np.mean(recent)),
             contribution_pct=100.0 * intensity,
             harm=float(agents.agg("illectronic", np.mean)) * harm,
             trust=float(trust.mean()),

@@ -125,3 +125,17 @@ def summarise(runs: pd.DataFrame, reference: str = "proactive") -> pd.DataFrame:
             row[f"final_{stock}"] = float(np.median([r[stock].iloc[-1] for r in per_run.values()]))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def poisson_rate_ratio(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float, float]:
+    """Poisson regression of event counts on an exposure covariate (log link, intercept).
+
+    Returns the exposure coefficient and its 95% interval: > 0 with an interval above 0 means
+    events become more frequent as exposure rises (P7's breach rule, source §4.2).
+    """
+    import statsmodels.api as sm
+
+    X = sm.add_constant(np.asarray(exposure, dtype=float))
+    fit = sm.GLM(np.asarray(counts, dtype=float), X, family=sm.families.Poisson()).fit()
+    low, high = fit.conf_int()[1]
+    return float(fit.params[1]), float(low), float(high)

@@ -44,6 +44,12 @@ class Catalogue:
     def stale(self, stale_after: int) -> np.ndarray:
         return self.published & (self.age > stale_after)
 
+    def fresh_share(self, stale_after: int) -> float:
+        """Published and up-to-date datasets over the whole catalogue (what can be reused)."""
+        if not self.size:
+            return 0.0
+        return float((self.published & (self.age <= stale_after)).sum() / self.size)
+
     def stale_share(self, stale_after: int) -> float:
         """Stale published datasets over published ones (0 while nothing is published)."""
         n = int(self.published.sum())

@@ -20,9 +20,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-TRAJECTORY_KINDS = ("proactive", "open", "phased", "combined", "custom")
-SWITCH_RULES = ("readiness", "month")
-WEIGHT_PROFILES = ("equal", "green", "app", "socially_sensitive", "participatory")
+from sim.core.sections import (
+    SWITCH_RULES,
+    TRAJECTORY_KINDS,
+    WEIGHT_PROFILES,
+    CityConfig,
+    MechanismConfig,
+    Parameters,
+    ResourceConfig,
+    TrajectoryConfig,
+    bounded,
+)
+
+__all__ = [
+    "SWITCH_RULES",
+    "TRAJECTORY_KINDS",
+    "WEIGHT_PROFILES",
+    "CityConfig",
+    "ConfigError",
+    "MechanismConfig",
+    "ModelConfig",
+    "Parameters",
+    "ResourceConfig",
+    "TrajectoryConfig",
+]
 
 
 class ConfigError(ValueError):
@@ -33,113 +54,12 @@ class ConfigError(ValueError):
         super().__init__(f"invalid config field '{path}': got {value!r}; allowed: {allowed}")
 
 
-def _f(default: Any, lo: float | None = None, hi: float | None = None, **meta: Any) -> Any:
-    """A dataclass field with its allowed closed interval [lo, hi] (None = unbounded)."""
-    return field(default=default, metadata={"bounds": (lo, hi), **meta})
-
-
-@dataclass(frozen=True)
-class CityConfig:
-    """Who is in the municipality (docs/ODD.md §2)."""
-
-    departments: int = _f(10, 1, 40)
-    dgas: int = _f(4, 1, 10)
-    citizens: int = _f(5000, 10, 1_000_000)
-    partner_pool: int = _f(40, 0, 500)
-    vendor_share: float = _f(0.2, 0.0, 1.0)
-    datasets_per_department: int = _f(8, 0, 100)
-    initial_infrastructure: float = _f(0.05, 0.0, 1.0)
-    initial_culture: float = _f(0.05, 0.0, 1.0)
-    initial_institutions: float = _f(0.0, 0.0, 1.0)
-
-
-@dataclass(frozen=True)
-class ResourceConfig:
-    """The resource constraints of the mission (docs/ODD.md §7.3, §8.1). 'Adequate' defaults."""
-
-    budget: float = _f(1.0, 0.0, 10.0, plausible=(0.3, 1.8), unit="M€/month")
-    staff_hours: float = _f(40.0, 1.0, 1000.0, plausible=(20.0, 160.0), unit="h/department/month")
-    dga_hours: float = _f(60.0, 0.0, 1000.0, plausible=(30.0, 120.0), unit="h/DGA/month")
-    coordination_hours: float = _f(12.0, 0.0, 200.0, plausible=(6.0, 20.0), unit="h/partner")
-    pairwise_hours: float = _f(1.5, 0.0, 50.0, plausible=(0.5, 3.0), unit="h/pair of partners")
-    update_hours: float = _f(2.0, 0.0, 50.0, plausible=(0.5, 4.0), unit="h/dataset update")
-    answer_hours: float = _f(
-        1.0, 0.0, 50.0, plausible=(0.5, 2.0), unit="h/department per % residents"
-    )
-    dga_partner_hours: float = _f(2.0, 0.0, 50.0, plausible=(1.0, 4.0), unit="h/partner")
-
-
-@dataclass(frozen=True)
-class TrajectoryConfig:
-    """A governance trajectory: a policy mapping the model state to (proactivity, openness)."""
-
-    kind: str = "phased"
-    proactive_point: tuple[float, float] = (0.9, 0.1)
-    open_point: tuple[float, float] = (0.2, 0.9)
-    combined_point: tuple[float, float] = (0.85, 0.85)
-    switch_rule: str = "readiness"
-    readiness_threshold: float = _f(0.385, 0.0, 1.0, plausible=(0.2, 0.6))
-    switch_month: int = _f(48, 0, 10_000)
-    transition_months: int = _f(12, 0, 240)
-    waypoints: tuple[tuple[float, float, float], ...] = ()
-    after_turnover: str = ""
-
-
-@dataclass(frozen=True)
-class MechanismConfig:
-    """Switches for the rules the knock-out tests turn off (docs/ODD.md §1.2)."""
-
-    technology_prerequisite: bool = True
-    pairwise_coordination: bool = True
-    reflex_override: float | None = _f(None, 0.0, 1.0)
-    mediation: bool = True
-    elections: bool = True
-    legitimacy_budget: bool = True
-    fatigue: bool = True
-    forced_partners: int | None = _f(None, 0, 500)
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """Behavioural rates, per month. Sources and equations are in docs/ODD.md §7."""
-
-    infra_growth: float = _f(0.04, 0.0, 1.0, plausible=(0.02, 0.08))
-    budget_returns: float = _f(0.6, 0.1, 2.0, plausible=(0.5, 1.0))
-    infra_decay: float = _f(0.0065, 0.0, 1.0, plausible=(0.003, 0.013))
-    culture_growth: float = _f(0.08, 0.0, 1.0, plausible=(0.04, 0.16))
-    culture_decay: float = _f(0.003, 0.0, 1.0, plausible=(0.001, 0.006))
-    technology_threshold: float = _f(0.35, 0.0, 1.0, plausible=(0.2, 0.5))
-    prerequisite_width: float = _f(0.05, 0.001, 1.0, plausible=(0.02, 0.1))
-    institution_growth: float = _f(0.12, 0.0, 1.0, plausible=(0.04, 0.2))
-    institution_decay: float = _f(0.004, 0.0, 1.0, plausible=(0.002, 0.008))
-    culture_threshold: float = _f(0.3, 0.0, 1.0, plausible=(0.2, 0.5))
-    maturity_growth: float = _f(0.03, 0.0, 1.0, plausible=(0.015, 0.06))
-    recruitment_rate: float = _f(0.15, 0.0, 1.0, plausible=(0.05, 0.3))
-    push: float = _f(0.2, 0.0, 1.0, plausible=(0.0, 1.0))
-    starvation_months: int = _f(3, 1, 120, plausible=(2, 6))
-    base_reflex: float = _f(0.15, 0.0, 1.0, plausible=(0.0, 0.3))
-    stale_after: int = _f(2, 1, 120, plausible=(1, 4))
-    publish_rate: float = _f(0.08, 0.0, 1.0, plausible=(0.04, 0.16))
-    participation_scale: float = _f(0.3, 0.0, 10.0, plausible=(0.15, 0.6))
-    trust_step: float = _f(0.05, 0.0, 1.0, plausible=(0.02, 0.1))
-    fatigue_rate: float = _f(0.15, 0.0, 1.0, plausible=(0.05, 0.3))
-    fatigue_recovery: float = _f(0.02, 0.0, 1.0, plausible=(0.0, 0.05))
-    inclusion_rate: float = _f(0.01, 0.0, 1.0, plausible=(0.0, 0.03))
-    breach_hazard: float = _f(0.004, 0.0, 1.0, plausible=(0.001, 0.02))
-    breach_trust_drop: float = _f(0.12, 0.0, 1.0, plausible=(0.05, 0.25))
-    legitimacy_smoothing: float = _f(0.1, 0.0, 1.0, plausible=(0.05, 0.3))
-    new_mayor_commitment: float = _f(0.5, 0.0, 1.0, plausible=(0.2, 0.8))
-    exclusion_harm: float = _f(2.0, 0.0, 10.0, plausible=(1.0, 4.0))
-    footprint_operating: float = _f(0.1, 0.0, 10.0, plausible=(0.05, 0.2))
-    footprint_embodied: float = _f(2.0, 0.0, 100.0, plausible=(1.0, 4.0))
-
-
 @dataclass(frozen=True)
 class ModelConfig:
     """Everything one run needs, apart from its seed."""
 
-    months: int = _f(144, 1, 1200)
-    election_interval: int = _f(72, 1, 1200)
+    months: int = bounded(144, 1, 1200)
+    election_interval: int = bounded(72, 1, 1200)
     weights: str = "equal"
     city: CityConfig = field(default_factory=CityConfig)
     resources: ResourceConfig = field(default_factory=ResourceConfig)

@@ -15,6 +15,23 @@ import numpy as np
 from sim.core.config import TrajectoryConfig
 
 Point = tuple[float, float]
+BUDGET_LINES = ("infrastructure", "organisation", "institutions", "participation", "partnerships")
+
+
+@dataclass(frozen=True)
+class Course:
+    """The mayor's course for one month: the governance point, the budget and its lines, and
+    commitment (how strongly DGAs and departments follow, the "pilotage fort" of source §3.2)."""
+
+    proactivity: float
+    openness: float
+    budget: float
+    lines: dict[str, float]
+    commitment: float
+
+    @property
+    def spent(self) -> float:
+        return sum(self.lines.values())
 
 
 @dataclass

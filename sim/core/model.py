@@ -2,13 +2,15 @@
 
 The order of the stages is part of the model: the mayor sets the course, DGAs spend attention,
 departments ration their hours, partners work, citizens react, stocks move, value is counted.
-Each stage is a short method that names the source section it comes from; docs/ODD.md gives the
-equations with their parameters.
+Behaviour lives in the agents (as in Mesa's example models); `step()` reads as the schedule and
+the stages hand their results to the next as arguments. docs/ODD.md §7 gives every equation with
+its parameters, and each stage names the source section it comes from.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from statistics import fmean
 
 import mesa
@@ -16,75 +18,59 @@ import numpy as np
 import pandas as pd
 
 from sim.core.agents import DGA, Citizen, Department, Mayor, Population, PrivatePartner
-from sim.core.agents.citizens import MEDIATION_NEED, PARTICIPATION_CHANNEL
-from sim.core.agents.department import (
-    DEPLOYMENT_HOURS,
-    OPERATION_HOURS,
-    TASKS,
-    TRAINING_BUDGET,
-    TRAINING_HOURS,
-    ration,
-    task_weights,
-)
+from sim.core.agents.citizens import CitizenOutcome
+from sim.core.agents.department import TRAINING_BUDGET, TRAINING_HOURS, Workload, ration
+from sim.core.agents.department import task_weights as department_task_weights
 from sim.core.agents.partner import KINDS
 from sim.core.catalogue import Catalogue
 from sim.core.config import ModelConfig, validate
-from sim.core.governance import make_trajectory
-from sim.core.value import DESTRUCTIONS, DIMENSIONS, GENERATORS, account, weight_profile
+from sim.core.governance import Course, make_trajectory
+from sim.core.openness import (
+    MEDIATION_FULL,
+    OUTREACH_FULL,
+    PLATFORM_FULL,
+    funding,
+    scale,
+    staffing_effect,
+)
+from sim.core.outputs import COLUMNS, Recorder
+from sim.core.value import account, weight_profile
 
 INSTITUTION_BUDGET = 0.15  # M€/month that fully funds charters and frameworks (assumption)
-PARTNERSHIP_BUDGET = 0.15  # M€/month of partnership budget that funds full outreach (assumption)
-PARTICIPATION_REFERENCE = 0.04  # participation share that saturates the generator (PB turnout ≈ 4%)
-PARTNER_REFERENCE = 8.0  # partner output that equals one unit of collaboration (assumption)
-PRIVACY_EXPOSURE = 0.1  # monthly privacy harm per unit of data exposure (assumption)
-BREACH_HARM = 0.5  # value destroyed in the month of a breach (assumption)
-STALE_HARM = 0.5  # value destroyed by a fully stale catalogue per month (assumption)
-
-COLUMNS = (
-    "month",
-    "proactivity",
-    "openness",
-    "infrastructure",
-    "culture",
-    "institutions",
-    "budget",
-    "budget_spent",
-    "hours_capacity",
-    "hours_used",
-    "load",
-    "load_max",
-    "dga_unmet",
-    "commitment",
-    "legitimacy",
-    "turnover",
-    "partners",
-    "partner_output",
-    "users",
-    "participation",
-    "implementation",
-    "trust",
-    "trust_gap",
-    "illectronism",
-    "mediation",
-    "published_share",
-    "stale_share",
-    "dataset_updates",
-    "breach_hazard",
-    "breaches",
-    *(f"generator_{g}" for g in GENERATORS),
-    *(f"gross_{d}" for d in DIMENSIONS),
-    *(f"destroyed_{d}" for d in DIMENSIONS),
-    *(f"flow_{d}" for d in DIMENSIONS),
-    *(f"destruction_{k}" for k in DESTRUCTIONS),
-    "value_gross",
-    "value_destroyed",
-    "value_flow",
-    "value_cumulative",
-)
+PARTICIPATION_REFERENCE = 0.04  # share of residents who took part in the last 12 months that
+# saturates the participation generator: the median participatory-budget turnout (≈ 4% a year)
+PRIVACY_CIRCLE = 10.0  # each 10 co-creation partners handling data double the exposure circle
+PRIVACY_CHARTERS = 0.7  # share of the exposure that full data-governance charters remove
+APPETITE_FLOOR = 0.5  # exposure of the city's own handling, before partners' appetite
+UPDATE_TOOLS = 0.5  # share of an update's hours that full infrastructure automates (assumption)
+# Value generators (Harrison et al. 2012): how state becomes each generator (assumptions).
+MATURITY_SHARE = 0.5  # half of a tool's value rests on staff maturity
+INTRINSIC_CULTURE, INTRINSIC_MEDIATION = 0.6, 0.4  # better city: open culture, reach of all
+TRANSPARENCY_BASE = 0.3  # a fresh catalogue informs even before the platform matures
+CULTURE_DRIVE_PRACTICE, CULTURE_DRIVE_CROSS_SILO = 0.3, 0.2  # what moves culture besides HR
 
 
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+
+
+@dataclass(frozen=True)
+class StaffMonth:
+    """What the departments did with their hours this month (stage 3)."""
+
+    updated: int  # datasets updated
+    staffing: float  # effect of the open programmes' staffing (0 below the minimum, 1 when full)
+    implementation: float  # what departments could answer ÷ what residents asked, × capability
+    practice: float  # open practice actually running: programmes funded and staffed, × scale
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """This month's data exposure and its breaches (stage 5, source §4.2)."""
+
+    exposure: float
+    hazard: float
+    breaches: int
 
 
 class GovernanceModel(mesa.Model):
@@ -114,11 +100,8 @@ class GovernanceModel(mesa.Model):
         self.infrastructure = city.initial_infrastructure
         self.culture = city.initial_culture
         self.institutions = city.initial_institutions
-        self.proactivity = self.openness = 0.0
-        self.budget = 0.0
-        self.budget_lines: dict[str, float] = {}
+        self.course: Course | None = None
         self.pending_contributions = 0.0  # % of residents' contributions awaiting an answer
-        self.implementation = 1.0
         self.weights = weight_profile(config.weights)
         self.cumulative_value = 0.0
 
@@ -132,7 +115,7 @@ class GovernanceModel(mesa.Model):
         self.dgas = [DGA(self, self.departments[g :: city.dgas]) for g in range(city.dgas)]
         self.partners = self._partner_pool()
         self.vendors = [p for p in self.partners if not p.co_creates]
-        self.cocreators = [p for p in self.partners if p.co_creates]
+        self.co_creators = [p for p in self.partners if p.co_creates]
         # Mean capability of the vendors under contract (1.0 when the city has none).
         self.vendor_quality = fmean([p.capability for p in self.vendors]) if self.vendors else 1.0
         self.mayor = Mayor(
@@ -140,7 +123,7 @@ class GovernanceModel(mesa.Model):
         )
         self.catalogue = Catalogue(city.departments, city.datasets_per_department)
         self._force_partner_count()
-        self._record = {c: np.zeros(config.months) for c in COLUMNS}
+        self.recorder = Recorder(config.months)
         self.running = True
 
     # ---- construction ----------------------------------------------------------------------------
@@ -163,180 +146,203 @@ class GovernanceModel(mesa.Model):
 
     # ---- views -----------------------------------------------------------------------------------
     @property
+    def proactivity(self) -> float:
+        return self.course.proactivity if self.course else 0.0
+
+    @property
+    def openness(self) -> float:
+        return self.course.openness if self.course else 0.0
+
+    @property
     def co_creation_partners(self) -> list[PrivatePartner]:
-        return [p for p in self.cocreators if p.active]
+        return [p for p in self.co_creators if p.active]
 
     @property
     def technology(self) -> float:
         """How much openness can lean on technology: I, or 1 when the prerequisite is knocked out.
 
-        Seed §3.6: technology is the prerequisite of organisational change and co-creation. The
+        Source §3.6: technology is the prerequisite of organisational change and co-creation. The
         knock-out `mechanisms.technology_prerequisite=False` is a world where open practices work
         whatever the infrastructure (culture grows ungated, partners and answers need no I).
         """
         return self.infrastructure if self.config.mechanisms.technology_prerequisite else 1.0
 
+    @property
+    def maturity(self) -> float:
+        return fmean(d.maturity for d in self.departments)
+
     # ---- the monthly step ------------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1
-        previous_infrastructure = self.infrastructure
-        self.mayor.set_course()  # 1. §3.2 political steering
+        before = self.infrastructure
+        course = self.mayor.set_course(self.month, self.infrastructure, self.culture)  # 1. §3.2
+        self.course = course
         for dga in self.dgas:  # 2. §3.2, §3.6 administrative steering
-            dga.steer()
-        updated = self._allocate_staff_hours()  # 3. §3.2–3.4 departments
-        self._partners_work()  # 4. §3.6 partnerships
-        citizens, breaches, hazard = self._citizens_react()  # 5. §3.4–3.5, §4.2
-        self._move_stocks()  # 6. §3.6 phasing of prerequisites
-        self._account(citizens, breaches, hazard, updated, previous_infrastructure)  # 7. §1.4, §4.2
+            dga.steer(course)
+        work = self._workload(course)
+        staff = self._allocate_staff_hours(course, work)  # 3. §3.2–3.4 departments
+        partner_output = self._partners_work(course, staff, work.per_partner)  # 4. §3.6
+        privacy = self._privacy()  # 5. §4.2 breaches ...
+        citizens, mediation = self._citizens_react(course, staff, privacy)  # ... and residents
+        cross_silo = self._move_stocks(course, staff)  # 6. §3.6 phasing of prerequisites
+        self._account(  # 7. §1.4, §4.2
+            course, staff, citizens, privacy, mediation, cross_silo, partner_output, before
+        )
         if self.config.mechanisms.elections and self.month % self.config.election_interval == 0:
-            self._record["turnover"][self.month - 1] = 0.0 if self.mayor.face_election() else 1.0
+            self.recorder.set(self.month, "turnover", 0.0 if self.mayor.face_election() else 1.0)
         if self.month >= self.config.months:
             self.running = False
 
-    def _allocate_staff_hours(self) -> int:
-        """Stage 3: each department's demand per task, rationed under governance priorities."""
-        res, p, o = self.config.resources, self.proactivity, self.openness
+    def _workload(self, course: Course) -> Workload:
+        res, mech = self.config.resources, self.config.mechanisms
+        n = len(self.co_creation_partners)
+        per_partner = 0.0
+        if mech.coordination_costs:
+            per_partner = res.coordination_hours
+            if mech.pairwise_coordination:
+                per_partner += res.pairwise_hours * max(n - 1, 0) / 2.0
+        return Workload(
+            update_cost=res.update_hours * (1.0 - UPDATE_TOOLS * self.infrastructure),
+            per_partner=per_partner,
+            training=TRAINING_HOURS * min(1.0, course.lines["organisation"] / TRAINING_BUDGET),
+            pending=self.pending_contributions,
+        )
+
+    def _allocate_staff_hours(self, course: Course, work: Workload) -> StaffMonth:
+        """Stage 3: each department plans its demand per task; hours are rationed by priority."""
         reflex = np.array([d.reflex() for d in self.departments])
         intents = self.catalogue.intents(reflex, self.rng)
-        update_cost = res.update_hours * (1.0 - 0.5 * self.infrastructure)
-        n = len(self.co_creation_partners)
-        per_partner = res.coordination_hours
-        if self.config.mechanisms.pairwise_coordination:
-            per_partner += res.pairwise_hours * max(n - 1, 0) / 2.0
-        training = TRAINING_HOURS * min(1.0, self.budget_lines["organisation"] / TRAINING_BUDGET)
-        demand = np.empty((len(self.departments), len(TASKS)))
-        for i, d in enumerate(self.departments):
-            demand[i] = (
-                OPERATION_HOURS * self.infrastructure
-                + DEPLOYMENT_HOURS * p * self.mayor.commitment * d.dga_support,
-                training,
-                intents[i].sum() * update_cost,
-                d.partners_hosted * per_partner,
-                res.answer_hours * self.pending_contributions,
-            )
+        demand = np.array(
+            [d.plan(course, work, int(intents[i].sum())) for i, d in enumerate(self.departments)]
+        )
         capacity = np.array([d.hours for d in self.departments])
-        allocation = ration(demand, task_weights(p, o), capacity)
+        allocation = ration(demand, department_task_weights(course.proactivity, course.openness),
+                            capacity)  # fmt: skip
         for i, d in enumerate(self.departments):
-            d.demand, d.allocation = demand[i], allocation[i]
-        if update_cost > 0:
-            affordable = np.floor(allocation[:, 2] / update_cost + 1e-9).astype(int)
+            d.allocation = allocation[i]
+        if work.update_cost > 0:
+            affordable = np.floor(allocation[:, 3] / work.update_cost + 1e-9).astype(int)
         else:
             affordable = np.full(len(self.departments), self.catalogue.published.shape[1])
         updated = int(self.catalogue.update(intents, affordable).sum())
-        asked = demand[:, 4].sum()
-        answered = allocation[:, 4].sum() / asked if asked > 0 else 1.0
+        asked = demand[:, 5].sum()
+        answered = allocation[:, 5].sum() / asked if asked > 0 else 1.0
         capability = (self.technology * self.culture * self.institutions) ** (1.0 / 3.0)
-        self.implementation = answered * capability
-        return updated
+        staffing = staffing_effect(fmean(d.fraction("programmes") for d in self.departments))
+        return StaffMonth(
+            updated, staffing, answered * capability, self._practice(course, staffing)
+        )
 
-    def _partners_work(self) -> None:
+    def _practice(self, course: Course, staffing: float) -> float:
+        """Open practice this month: the programmes' scale × their funding × their staffing.
+
+        Openness written in a plan changes nothing by itself: practice is what a funded, staffed
+        platform and partnership office actually do (source §4.1: openness with the resources).
+        """
+        startup = self.config.resources.programme_startup
+        platform = funding(0.5 * course.lines["participation"], startup, PLATFORM_FULL)
+        outreach = funding(course.lines["partnerships"], startup, OUTREACH_FULL)
+        return scale(course.openness) * staffing * 0.5 * (platform + outreach)
+
+    def _partners_work(self, course: Course, staff: StaffMonth, need: float) -> float:
         """Stage 4: co-creation partners produce or starve; the mayor keeps soliciting."""
+        fresh = self.catalogue.fresh_share(self.config.parameters.stale_after)
         for partner in self.partners:
-            partner.cooperate()
+            partner.cooperate(fresh)
         if self.config.mechanisms.forced_partners is not None:
             self._force_partner_count()
-            return
-        self._recruit()
-
-    def _recruit(self) -> None:
-        """New partners join ∝ o × outreach × alignment × (push + (1 − push) · slack) (§3.6).
-
-        Slack is spare coordination capacity (1 − mean department load); the political push
-        keeps soliciting even when there is none ("on essaye de multiplier les partenariats").
-        """
-        params = self.config.parameters
-        # One draw per member of the pool, active or not, so that paired runs of different
-        # scenarios stay on the same random stream (common random numbers).
-        draws = self.rng.random(len(self.cocreators))
-        hosts = self.rng.integers(0, len(self.departments), len(self.cocreators))
-        load = fmean([d.load for d in self.departments])
-        slack = min(1.0, max(0.0, 1.0 - load))
-        outreach = min(1.0, self.budget_lines["partnerships"] / PARTNERSHIP_BUDGET)
-        base = params.recruitment_rate * self.openness * outreach
-        rate = base * (params.push + (1.0 - params.push) * slack)
-        for partner, draw, host in zip(self.cocreators, draws, hosts, strict=True):
-            if not partner.active and draw < rate * partner.alignment:
-                partner.join(self.departments[host])
+        else:
+            self.mayor.recruit(course, self.co_creators, self.departments, staff.staffing, need)
+        return float(sum(p.output for p in self.co_creation_partners))
 
     def _force_partner_count(self) -> None:
         """Knock-in for the hump experiment: exactly N co-creation partners, most aligned first."""
         target = self.config.mechanisms.forced_partners
         if target is None:
             return
-        pool = sorted(self.cocreators, key=lambda p: (-p.alignment, p.unique_id))
+        pool = sorted(self.co_creators, key=lambda p: (-p.alignment, p.unique_id))
         for rank, partner in enumerate(pool):
             if rank < target and not partner.active:
                 partner.join(self.departments[rank % len(self.departments)])
             elif rank >= target and partner.active:
                 partner.leave()
 
-    def _citizens_react(self):
-        """Stage 5: breaches are drawn, then the whole population updates at once."""
+    def _privacy(self) -> Privacy:
+        """Breaches: Poisson with hazard ∝ data exposure (source §4.2)."""
+        exposure = self.data_exposure()
+        hazard = self.config.parameters.breach_hazard * exposure
+        return Privacy(exposure, hazard, int(self.rng.poisson(hazard)))
+
+    def _citizens_react(
+        self, course: Course, staff: StaffMonth, privacy: Privacy
+    ) -> tuple[CitizenOutcome, float]:
+        """Stage 5: the whole population updates at once (source §3.4–3.5, §4.2)."""
         params, mech = self.config.parameters, self.config.mechanisms
-        lines = self.budget_lines
-        self._exposure = self.data_exposure()
-        hazard = params.breach_hazard * self._exposure
-        breaches = int(self.rng.poisson(hazard))
-        mediation = (
-            min(1.0, 0.5 * lines["participation"] / MEDIATION_NEED) if mech.mediation else 0.0
-        )
-        maturity = fmean([d.maturity for d in self.departments])
-        channel = min(1.0, 0.5 * lines["participation"] / (0.5 * PARTICIPATION_CHANNEL))
+        half = 0.5 * course.lines["participation"]  # platform half, mediation half
+        mediation = funding(half, 0.0, MEDIATION_FULL) if mech.mediation else 0.0
+        startup = self.config.resources.programme_startup
+        channel = funding(half, startup, PLATFORM_FULL) * staff.staffing
         result = self.population.step(
             self.rng,
-            availability=self.infrastructure * (0.5 + 0.5 * maturity),
+            availability=self.infrastructure
+            * (1 - MATURITY_SHARE + MATURITY_SHARE * self.maturity),
             digitisation=self.infrastructure,
-            openness=self.openness,
-            platform=self.infrastructure * (0.3 + 0.7 * channel),
+            openness=course.openness,
+            platform=self.technology * channel,
             mediation=mediation,
-            implementation=self.implementation,
-            breaches=breaches,
+            implementation=staff.implementation,
+            breaches=privacy.breaches,
             params=params,
             fatigue=mech.fatigue,
+            month=self.month,
         )
         self.pending_contributions = result.contribution_pct
         self.mayor.update_legitimacy(result.trust)
-        self._mediation = mediation
-        return result, breaches, hazard
+        return result, mediation
 
     def data_exposure(self) -> float:
-        """Privacy exposure: data collected (I) × appetite of the partners who see it × (1 − 0.7 Q).
+        """Privacy exposure: data collected (I) × appetite of those who see it × (1 − 0.7 Q).
 
         More sensors collect more; each active partner widens the circle that handles the data
-        (+10% each) and brings its appetite (0.5 + mean appetite); data-governance charters (Q)
-        remove up to 70% of the exposure.
+        (+10% each) and brings its appetite; data-governance charters (Q) remove up to 70%.
         """
         active = [p for p in self.partners if p.active]
         appetite = fmean([p.appetite for p in active]) if active else 0.0
-        circle = 1.0 + len(self.co_creation_partners) / 10
-        return self.infrastructure * (0.5 + appetite) * circle * (1.0 - 0.7 * self.institutions)
-
-    def breach_hazard(self) -> float:
-        """Expected breaches this month: the hazard rate times the data exposure (source §4.2)."""
-        return self.config.parameters.breach_hazard * self.data_exposure()
-
-    def _move_stocks(self) -> None:
-        """Stage 6: I, C, Q and the catalogue. C needs technology, Q needs culture (source §3.6)."""
-        params, lines = self.config.parameters, self.budget_lines
-        I, C, Q, o = self.infrastructure, self.culture, self.institutions, self.openness
-        # Deployment goes faster when the DGAs push it and departments have the hours (§3.2).
-        push = fmean([d.dga_support * d.fraction("operation") for d in self.departments])
-        push *= self.proactivity * self.mayor.commitment
-        dI = (
-            params.infra_growth
-            * lines["infrastructure"] ** params.budget_returns
-            * self.vendor_quality
+        circle = 1.0 + len(self.co_creation_partners) / PRIVACY_CIRCLE
+        return (
+            self.infrastructure
+            * (APPETITE_FLOOR + appetite)
+            * circle
+            * (1.0 - PRIVACY_CHARTERS * self.institutions)
         )
-        dI = dI * (0.5 + 0.5 * push) * (1 - I) - params.infra_decay * I
+
+    def _move_stocks(self, course: Course, staff: StaffMonth) -> float:
+        """Stage 6: I, C, Q and the catalogue. C needs technology, Q needs culture (source §3.6).
+
+        Returns the transversal work the DGAs brokered (it drives culture and collaboration).
+        """
+        params, mech, lines = self.config.parameters, self.config.mechanisms, course.lines
+        I, C, Q = self.infrastructure, self.culture, self.institutions
+        # Deployment goes faster when the DGAs push it and departments have the hours (§3.2).
+        push = fmean(d.dga_support * d.fraction("operation") for d in self.departments)
+        push *= course.proactivity * course.commitment
+        dI = params.infra_growth * lines["infrastructure"] ** params.budget_returns
+        dI = dI * self.vendor_quality * (0.5 + 0.5 * push) * (1 - I) - params.infra_decay * I
         gate_I = 1.0
-        if self.config.mechanisms.technology_prerequisite:
+        if mech.technology_prerequisite:
             gate_I = sigmoid((I - params.technology_threshold) / params.prerequisite_width)
-        cross_silo = fmean([g.cross_silo for g in self.dgas])
-        drive_C = lines["organisation"] + 0.3 * o + 0.2 * cross_silo
+        cross_silo = fmean(g.cross_silo for g in self.dgas) * staff.staffing
+        drive_C = (
+            lines["organisation"]
+            + CULTURE_DRIVE_PRACTICE * staff.practice
+            + CULTURE_DRIVE_CROSS_SILO * cross_silo
+        )
         dC = params.culture_growth * drive_C * gate_I * (1 - C) - params.culture_decay * C
-        gate_C = sigmoid((C - params.culture_threshold) / params.prerequisite_width)
+        gate_C = 1.0
+        if mech.culture_prerequisite:
+            gate_C = sigmoid((C - params.culture_threshold) / params.prerequisite_width)
         funded = min(1.0, lines["institutions"] / INSTITUTION_BUDGET)
-        dQ = params.institution_growth * o * C * funded * gate_C * (1 - Q)
+        dQ = params.institution_growth * staff.practice * C * funded * gate_C * (1 - Q)
         dQ -= params.institution_decay * Q
         self.infrastructure = min(1.0, max(0.0, I + dI))
         self.culture = min(1.0, max(0.0, C + dC))
@@ -344,87 +350,88 @@ class GovernanceModel(mesa.Model):
         intensity = min(1.0, lines["organisation"] / TRAINING_BUDGET)
         for d in self.departments:
             d.learn(intensity)
-        self.catalogue.publish(params.publish_rate * o * I, self.rng)
-        self._cross_silo = cross_silo
+        self.catalogue.publish(params.publish_rate * staff.practice * self.technology, self.rng)
+        return cross_silo
 
-    def _account(self, citizens, breaches: int, hazard: float, updated: int, prev_I: float) -> None:
+    def _account(
+        self,
+        course: Course,
+        staff: StaffMonth,
+        citizens: CitizenOutcome,
+        privacy: Privacy,
+        mediation: float,
+        cross_silo: float,
+        partner_output: float,
+        before: float,
+    ) -> None:
         """Stage 7: generators -> dimensions, destruction, and the month's record."""
         params, cat = self.config.parameters, self.catalogue
-        I, C, Q = self.infrastructure, self.culture, self.institutions
-        maturity = fmean([d.maturity for d in self.departments])
-        operation = fmean([d.fraction("operation") for d in self.departments])
-        stale = cat.stale(params.stale_after)
-        fresh_share = float((cat.published & ~stale).sum() / cat.size) if cat.size else 0.0
-        partner_output = float(sum(p.output for p in self.co_creation_partners))
+        I, C = self.infrastructure, self.culture
+        skills = 1 - MATURITY_SHARE + MATURITY_SHARE * self.maturity
+        operation = fmean(d.fraction("operation") for d in self.departments)
+        stale_share_all = float(cat.stale(params.stale_after).sum() / cat.size) if cat.size else 0.0
         generators = np.array(
             [
-                I * (0.5 + 0.5 * maturity) * operation,
-                citizens.users * (0.5 + 0.5 * maturity),
-                I * (0.6 * C + 0.4 * self._mediation),
-                fresh_share * (0.3 + 0.7 * I),
-                min(1.0, citizens.participation / PARTICIPATION_REFERENCE) * self.implementation,
-                partner_output / PARTNER_REFERENCE + self._cross_silo * C * self.technology,
+                I * skills * operation,
+                citizens.users * skills,
+                I * (INTRINSIC_CULTURE * C + INTRINSIC_MEDIATION * mediation),
+                cat.fresh_share(params.stale_after)
+                * (TRANSPARENCY_BASE + (1 - TRANSPARENCY_BASE) * I),
+                min(1.0, citizens.participation_year / PARTICIPATION_REFERENCE)
+                * staff.implementation,
+                params.co_creation_value * partner_output + cross_silo * C * self.technology,
             ]
         )
         destruction = np.array(
             [
-                params.exclusion_harm * citizens.harm,
-                PRIVACY_EXPOSURE * self._exposure + BREACH_HARM * breaches,
-                params.footprint_operating * I + params.footprint_embodied * max(0.0, I - prev_I),
-                STALE_HARM * (float(stale.sum()) / cat.size if cat.size else 0.0),
+                params.exclusion_harm * citizens.harm * skills,
+                params.privacy_harm * privacy.exposure + params.breach_harm * privacy.breaches,
+                params.footprint_operating * I + params.footprint_embodied * max(0.0, I - before),
+                params.stale_harm * stale_share_all,
             ]
         )
-        gross, destroyed, net, v_gross, v_destroyed, v_net = account(
-            generators, destruction, self.weights
-        )
-        self.cumulative_value += v_net
+        values = account(generators, destruction, self.weights)
+        self.cumulative_value += values.net_total
         loads = [d.load for d in self.departments]
-        row = {
-            "month": self.month,
-            "proactivity": self.proactivity,
-            "openness": self.openness,
-            "infrastructure": I,
-            "culture": C,
-            "institutions": Q,
-            "budget": self.budget,
-            "budget_spent": sum(self.budget_lines.values()),
-            "hours_capacity": sum(d.hours for d in self.departments),
-            "hours_used": sum(float(d.allocation.sum()) for d in self.departments),
-            "load": fmean(loads),
-            "load_max": max(loads),
-            "dga_unmet": sum(g.unmet for g in self.dgas),
-            "commitment": self.mayor.commitment,
-            "legitimacy": self.mayor.legitimacy,
-            "partners": len(self.co_creation_partners),
-            "partner_output": partner_output,
-            "users": citizens.users,
-            "participation": citizens.participation,
-            "implementation": self.implementation,
-            "trust": citizens.trust,
-            "trust_gap": citizens.trust_gap,
-            "illectronism": citizens.illectronism,
-            "mediation": self._mediation,
-            "published_share": float(cat.published.mean()) if cat.size else 0.0,
-            "stale_share": cat.stale_share(params.stale_after),
-            "breach_hazard": hazard,
-            "breaches": breaches,
-            "value_gross": v_gross,
-            "value_destroyed": v_destroyed,
-            "value_flow": v_net,
-            "value_cumulative": self.cumulative_value,
-        }
-        t = self.month - 1
-        for name, value in row.items():
-            self._record[name][t] = value
-        for k, name in enumerate(GENERATORS):
-            self._record[f"generator_{name}"][t] = generators[k]
-        for k, name in enumerate(DIMENSIONS):
-            self._record[f"gross_{name}"][t] = gross[k]
-            self._record[f"destroyed_{name}"][t] = destroyed[k]
-            self._record[f"flow_{name}"][t] = net[k]
-        for k, name in enumerate(DESTRUCTIONS):
-            self._record[f"destruction_{name}"][t] = destruction[k]
-        self._record["dataset_updates"][t] = updated
+        self.recorder.month(
+            self.month,
+            generators=generators,
+            destruction=destruction,
+            values=values,
+            state={
+                "proactivity": course.proactivity,
+                "openness": course.openness,
+                "infrastructure": I,
+                "culture": C,
+                "institutions": self.institutions,
+                "budget": course.budget,
+                "budget_spent": course.spent,
+                "hours_capacity": sum(d.hours for d in self.departments),
+                "hours_used": sum(float(d.allocation.sum()) for d in self.departments),
+                "load": fmean(loads),
+                "load_max": max(loads),
+                "dga_unmet": sum(g.unmet for g in self.dgas),
+                "programme_staffing": staff.staffing,
+                "commitment": course.commitment,
+                "legitimacy": self.mayor.legitimacy,
+                "partners": len(self.co_creation_partners),
+                "partner_output": partner_output,
+                "users": citizens.users,
+                "participation": citizens.participation,
+                "participation_year": citizens.participation_year,
+                "implementation": staff.implementation,
+                "trust": citizens.trust,
+                "trust_gap": citizens.trust_gap,
+                "illectronism": citizens.illectronism,
+                "mediation": mediation,
+                "published_share": float(cat.published.mean()) if cat.size else 0.0,
+                "stale_share": cat.stale_share(params.stale_after),
+                "dataset_updates": staff.updated,
+                "breach_hazard": privacy.hazard,
+                "breaches": privacy.breaches,
+                "value_cumulative": self.cumulative_value,
+            },
+        )
 
     # ---- results ---------------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
@@ -435,7 +442,7 @@ class GovernanceModel(mesa.Model):
 
     def dataframe(self) -> pd.DataFrame:
         """One row per month stepped so far (built once, from preallocated arrays)."""
-        frame = pd.DataFrame({c: v[: self.month] for c, v in self._record.items()})
-        for c in ("month", "partners", "breaches", "turnover", "dataset_updates"):
-            frame[c] = frame[c].astype(np.int64)
-        return frame
+        return self.recorder.frame(self.month)
+
+
+__all__ = ["COLUMNS", "GovernanceModel"]

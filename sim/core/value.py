@@ -13,6 +13,8 @@ mapped onto the dimension it erodes, so every dimension has gross, destruction a
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 GENERATORS = (
@@ -116,17 +118,24 @@ JORGENSEN_BOZEMAN_VALUES = {
 }
 
 
-def account(
-    generators: np.ndarray, destruction: np.ndarray, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float]:
-    """One month's accounting.
+class Accounts(NamedTuple):
+    """One month's value, per dimension and weighted in total (gross − destroyed = net)."""
 
-    Returns (gross, destroyed, net) per dimension and their weighted totals (gross, destroyed,
-    net), so that gross - destroyed == net both per dimension and in total.
-    """
+    gross: np.ndarray
+    destroyed: np.ndarray
+    net: np.ndarray
+    gross_total: float
+    destroyed_total: float
+    net_total: float
+
+
+def account(generators: np.ndarray, destruction: np.ndarray, weights: np.ndarray) -> Accounts:
+    """One month's accounting: gross − destroyed == net both per dimension and in total."""
     gross = generators @ GENERATOR_TO_DIMENSION
     destroyed = destruction @ DESTRUCTION_TO_DIMENSION
     net = gross - destroyed
     total_gross = float(gross @ weights)
     total_destroyed = float(destroyed @ weights)
-    return gross, destroyed, net, total_gross, total_destroyed, total_gross - total_destroyed
+    return Accounts(
+        gross, destroyed, net, total_gross, total_destroyed, total_gross - total_destroyed
+    )

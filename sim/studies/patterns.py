@@ -1,14 +1,16 @@
-"""The patterns of docs/ODD.md §1.2 as measurements over paired seeds.
+"""The patterns of docs/ODD.md §1.2 (P1–P8), each with the counterfactual that must remove it.
 
-Each `pN(seeds)` runs what the pattern needs (common random numbers: the same seed list in every
-scenario) and returns a flat dict of named figures: shares of seeds satisfying an inequality (with
-their 95% Wilson interval as `<name>_ci`), medians, months. The pattern tests assert criteria on
-these figures and `experiments/patterns.py` prints them all, so the two never disagree.
+Each `pN(seeds)` runs what the pattern and its counterfactual need (common random numbers: the
+same seed list in every scenario and every change) and returns a flat dict of named figures:
+shares of seeds satisfying an inequality (with their 95% Wilson interval as `<name>_ci`),
+medians, months. The pattern tests assert the criteria on these figures and
+`experiments/patterns.py` prints them all, so the two never disagree. `prefetch` runs a batch in
+parallel through the one task runner and fills the same cache.
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,13 +22,17 @@ from sim.analysis.metrics import (
     opens_up,
     phasing_in_order,
     plateau_ratio,
+    poisson_rate_ratio,
     share_with_interval,
 )
-from sim.core.config import scenario
+from sim.core.config import ModelConfig, scenario
 from sim.runs import presets
 from sim.runs.runner import run
+from sim.runs.tasks import completed, run_tasks
 
 PRESETS = ("proactive", "open", "phased", "combined")
+PLATEAU = 0.3  # P5: a slope ratio at or below this is a plateau
+NO_PLATEAU = 0.5  # P5 counterfactual: above this the flow is still rising
 
 
 def level(name: str) -> dict[str, Any]:
@@ -36,47 +42,177 @@ def level(name: str) -> dict[str, Any]:
 
 TIGHT = level("tight")
 NO_PREREQUISITE = {"mechanisms.technology_prerequisite": False}
+NO_GATES = {"mechanisms.technology_prerequisite": False, "mechanisms.culture_prerequisite": False}
 READY_INFRASTRUCTURE = {"city.initial_infrastructure": 0.8}
+NO_COORDINATION = {"mechanisms.coordination_costs": False}
 NO_PAIRWISE = {"mechanisms.pairwise_coordination": False}
 TECHNO_PUSH = {"mechanisms.mediation": False}
 FORCED_COUNTS = (0, 4, 8, 12, 16, 20, 24, 32)
+STAFF_LEVELS = (20.0, 40.0, 80.0)
+INITIAL_STOCKS = (0.0, 0.1, 0.2, 0.3)
+
+Change = tuple[tuple[str, Any], ...]
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached(kind: str, changes: tuple[tuple[str, Any], ...], seed: int) -> pd.DataFrame:
-    return run(scenario(kind, **dict(changes)), seed)
+def _key(changes: Mapping[str, Any]) -> Change:
+    return tuple(sorted(changes.items()))
 
 
-def runs(kind: str, seeds, **changes: Any) -> list[pd.DataFrame]:
-    """Runs of one preset with dotted-path changes, one per seed (cached within the process)."""
-    key = tuple(sorted(changes.items()))
-    return [_cached(kind, key, int(s)) for s in seeds]
+def _config(kind: str, changes: Change) -> ModelConfig:
+    return scenario(kind, **dict(changes))
 
 
-def finals(kind: str, seeds, **changes: Any) -> np.ndarray:
-    return np.array([r["value_cumulative"].iloc[-1] for r in runs(kind, seeds, **changes)])
+_RUNS: dict[tuple[str, Change, int], pd.DataFrame] = {}  # this process's runs, by case and seed
 
 
-def _share(out: dict[str, Any], name: str, successes) -> None:
-    share, lo, hi = share_with_interval(np.asarray(successes))
+def prefetch(
+    cases: Iterable[tuple[str, Mapping[str, Any]]], seeds: Sequence[int], jobs: int
+) -> None:
+    """Run every (scenario, changes) × seed not cached yet, in `jobs` processes."""
+    wanted = dict.fromkeys((k, _key(ch), int(s)) for k, ch in cases for s in seeds)
+    todo = [w for w in wanted if w not in _RUNS]
+    if not todo:
+        return
+    tasks = [({"i": i}, _config(k, ch), s) for i, (k, ch, s) in enumerate(todo)]
+    table = completed(run_tasks(tasks, jobs)).drop(columns="config_id")
+    for (_, frame), key in zip(table.groupby("i", sort=True), todo, strict=True):
+        _RUNS[key] = frame.drop(columns="i").reset_index(drop=True)
+
+
+def runs(kind: str, seeds: Sequence[int], **changes: Any) -> list[pd.DataFrame]:
+    """Runs of one scenario with dotted-path changes, one per seed (cached within the process)."""
+    out = []
+    for s in seeds:
+        key = (kind, _key(changes), int(s))
+        if key not in _RUNS:
+            _RUNS[key] = run(_config(kind, key[1]), key[2])
+        out.append(_RUNS[key])
+    return out
+
+
+def finals(kind: str, seeds: Sequence[int], column: str = "value_cumulative", **changes: Any):
+    """Per seed: the last month's `column`, or the sum over months for a flow column."""
+    if column == "value_cumulative":
+        return np.array([r[column].iloc[-1] for r in runs(kind, seeds, **changes)])
+    return np.array([r[column].sum() for r in runs(kind, seeds, **changes)])
+
+
+def _share(out: dict[str, Any], name: str, successes: Iterable[bool]) -> None:
+    share, lo, hi = share_with_interval(np.asarray(list(successes), dtype=bool))
     out[name], out[f"{name}_ci"] = share, (lo, hi)
 
 
-def p1(seeds) -> dict[str, Any]:
-    """Open governance has the greater potential, given resources (source §3.5, §4.1)."""
+# ---- P1 ------------------------------------------------------------------------------------------
+def p1(seeds: Sequence[int]) -> dict[str, Any]:
+    """Open governance has the greater potential, given resources (source §3.5, §4.1).
+
+    In gross value created as well as net; and with tight resources it no longer holds.
+    """
     out: dict[str, Any] = {}
-    adequate = {k: finals(k, seeds) for k in PRESETS}
-    tight = {k: finals(k, seeds, **TIGHT) for k in ("proactive", "open")}
+    net = {k: finals(k, seeds) for k in PRESETS}
+    gross = {k: finals(k, seeds, "value_gross") for k in PRESETS}
     for k in ("open", "phased", "combined"):
-        _share(out, f"{k}_beats_proactive", adequate[k] > adequate["proactive"])
-        out[f"median_{k}"] = float(np.median(adequate[k]))
-    out["median_proactive"] = float(np.median(adequate["proactive"]))
+        _share(out, f"{k}_beats_proactive", net[k] > net["proactive"])
+        _share(out, f"{k}_beats_proactive_gross", gross[k] > gross["proactive"])
+    for k in PRESETS:
+        out[f"median_{k}"] = float(np.median(net[k]))
+        out[f"median_gross_{k}"] = float(np.median(gross[k]))
+    tight = {k: finals(k, seeds, **TIGHT) for k in ("proactive", "open")}
     _share(out, "tight_open_beats_proactive", tight["open"] > tight["proactive"])
     return out
 
 
-def p2(seeds) -> dict[str, Any]:
-    """Proactive pays first: mean flow over the first 20% of months, and the crossover month."""
+def oat_changes(factor: float = 0.2) -> list[tuple[str, float, Any]]:
+    """(path, multiplier, value) for a one-at-a-time ±factor change of every plausible parameter.
+
+    Values are clipped to the field's allowed bounds; integer fields are rounded, and a change
+    that rounds back to the default is left out.
+    """
+    default = ModelConfig().to_dict()
+    out = []
+    for path in presets_plausible():
+        section, name = path.split(".")
+        base = default[section][name]
+        lo, hi = _bounds(section, name)
+        for mult in (1.0 - factor, 1.0 + factor):
+            value = base * mult
+            value = min(
+                hi if hi is not None else value, max(lo if lo is not None else value, value)
+            )
+            if isinstance(base, int):
+                value = round(value)
+            if value != base:
+                out.append((path, mult, value))
+    return out
+
+
+def presets_plausible() -> list[str]:
+    from sim.core.config import plausible_ranges
+
+    return list(plausible_ranges())
+
+
+def _bounds(section: str, name: str) -> tuple[float | None, float | None]:
+    from sim.core.config import (
+        CityConfig,
+        Parameters,
+        ResourceConfig,
+        TrajectoryConfig,
+        field_bounds,
+    )
+
+    cls = {
+        "resources": ResourceConfig,
+        "parameters": Parameters,
+        "trajectory": TrajectoryConfig,
+        "city": CityConfig,
+    }[section]
+    return field_bounds(cls)[name]
+
+
+def p1_robustness(
+    seeds: Sequence[int],
+    factor: float = 0.2,
+    paths: Sequence[str] | None = None,
+    jobs: int = 1,
+) -> pd.DataFrame:
+    """Net P1 (open > proactive) under each one-at-a-time ±factor parameter change.
+
+    Runs are not cached (thousands of them): each change's open and proactive runs go through
+    the task runner and only their final values are kept.
+    """
+    changes = [c for c in oat_changes(factor) if paths is None or c[0] in paths]
+    tasks = [
+        ({"change": i, "scenario": kind}, _config(kind, _key({path: value})), int(seed))
+        for i, (path, _, value) in enumerate(changes)
+        for kind in ("open", "proactive")
+        for seed in seeds
+    ]
+    table = completed(run_tasks(tasks, jobs))
+    last = table[table["month"] == table["month"].max()]
+    final = last.set_index(["change", "scenario", "seed"])["value_cumulative"]
+    rows = []
+    for i, (path, mult, value) in enumerate(changes):
+        gap = final.loc[(i, "open")].to_numpy() - final.loc[(i, "proactive")].to_numpy()
+        share, lo, hi = share_with_interval(gap > 0)
+        rows.append(
+            {
+                "parameter": path,
+                "multiplier": mult,
+                "value": value,
+                "share": share,
+                "low": lo,
+                "high": hi,
+                "median_gap": float(np.median(gap)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---- P2 ------------------------------------------------------------------------------------------
+def p2(seeds: Sequence[int], initial: Sequence[float] = INITIAL_STOCKS) -> dict[str, Any]:
+    """Proactive pays first (mean flow over the first 20% of months); crossover month; and how
+    the lead depends on the initial culture and institutions."""
     out: dict[str, Any] = {}
     pro, ope = runs("proactive", seeds), runs("open", seeds)
     _share(
@@ -88,20 +224,33 @@ def p2(seeds) -> dict[str, Any]:
     found = [m for m in months if m is not None]
     out["crossover_month_median"] = float(np.median(found)) if found else float("nan")
     out["crossover_share"] = len(found) / len(months)
+    grid = {}
+    for c in initial:
+        for q in initial:
+            change = {"city.initial_culture": c, "city.initial_institutions": q}
+            a, b = runs("proactive", seeds, **change), runs("open", seeds, **change)
+            wins = [early_mean_flow(x) > early_mean_flow(y) for x, y in zip(a, b, strict=True)]
+            grid[f"C0={c},Q0={q}"] = float(np.mean(wins))
+    out["proactive_first_by_initial_CQ"] = grid
     return out
 
 
-def p3(seeds) -> dict[str, Any]:
-    """Phasing order: I, then C, then Q reach half their final level (source §3.6)."""
+# ---- P3, P4 --------------------------------------------------------------------------------------
+def p3(seeds: Sequence[int]) -> dict[str, Any]:
+    """Phasing order I, then C, then Q (source §3.6) — coded as prerequisite gates, and gone
+    without them."""
     out: dict[str, Any] = {}
     opening = [r for k in PRESETS for r in runs(k, seeds) if opens_up(r)]
     _share(out, "in_order", [phasing_in_order(r) for r in opening])
     out["runs_that_open_up"] = len(opening)
+    ungated = [r for k in PRESETS for r in runs(k, seeds, **NO_GATES) if opens_up(r)]
+    _share(out, "no_gates_in_order", [phasing_in_order(r) for r in ungated])
     return out
 
 
-def p4(seeds) -> dict[str, Any]:
-    """Prerequisites cause the phasing: phased beats open, unless technology is no prerequisite."""
+def p4(seeds: Sequence[int]) -> dict[str, Any]:
+    """Prerequisites cause the phasing: phased beats open, unless technology is no prerequisite
+    or is already there."""
     out: dict[str, Any] = {}
     _share(out, "phased_beats_open", finals("phased", seeds) > finals("open", seeds))
     for label, change in (
@@ -114,15 +263,35 @@ def p4(seeds) -> dict[str, Any]:
     return out
 
 
-def p5(seeds, hump_seeds=None, counts=FORCED_COUNTS) -> dict[str, Any]:
-    """Plateau from resource tension (source §3.6: "on atteint un certain plateau")."""
+# ---- P5 ------------------------------------------------------------------------------------------
+def p5(
+    seeds: Sequence[int],
+    hump_seeds: Sequence[int] | None = None,
+    counts: Sequence[int] = FORCED_COUNTS,
+) -> dict[str, Any]:
+    """Plateau from resource tension when partnerships multiply (source §3.6: "on atteint un
+    certain plateau"); without coordination costs, no plateau within the horizon."""
     out: dict[str, Any] = {}
-    opened = runs("open", seeds)
-    ratios = np.array([plateau_ratio(r) for r in opened])
-    loads = np.array([r["load"].iloc[len(r) * 3 // 4 :].mean() for r in opened])
-    _share(out, "plateau", (ratios <= 0.3) & (loads >= 0.9))
+    ratios = np.array([plateau_ratio(r) for r in runs("open", seeds)])
+    free = np.array([plateau_ratio(r) for r in runs("open", seeds, **NO_COORDINATION)])
+    _share(out, "plateau", ratios <= PLATEAU)
+    _share(out, "no_coordination_no_plateau", free > NO_PLATEAU)
     out["plateau_ratio_median"] = float(np.median(ratios))
-    out["late_load_median"] = float(np.median(loads))
+    out["no_coordination_ratio_median"] = float(np.median(free))
+    out["late_load_median"] = float(
+        np.median([r["load"].iloc[-36:].mean() for r in runs("open", seeds)])
+    )
+    late = {
+        h: np.array(
+            [
+                r["value_flow"].iloc[-24:].mean()
+                for r in runs("open", seeds, **{"resources.staff_hours": h})
+            ]
+        )
+        for h in STAFF_LEVELS
+    }
+    out["late_flow_by_staff_hours"] = {h: float(np.median(v)) for h, v in late.items()}
+    _share(out, "late_flow_rises_with_hours", (late[20.0] < late[40.0]) & (late[40.0] < late[80.0]))
     hump_seeds = seeds if hump_seeds is None else hump_seeds
     for hours in (40.0, 80.0):
         curve = [
@@ -139,29 +308,13 @@ def p5(seeds, hump_seeds=None, counts=FORCED_COUNTS) -> dict[str, Any]:
         ]
         out[f"hump_{int(hours)}h"] = dict(zip(counts, curve, strict=True))
         out[f"optimum_{int(hours)}h"] = counts[int(np.argmax(curve))]
-    base, knocked = runs("open", seeds), runs("open", seeds, **NO_PAIRWISE)
-    late = slice(-36, None)
-    _share(
-        out,
-        "no_pairwise_more_value",
-        [
-            k["value_flow"].iloc[late].mean() > b["value_flow"].iloc[late].mean()
-            for b, k in zip(base, knocked, strict=True)
-        ],
-    )
-    _share(
-        out,
-        "no_pairwise_more_partners",
-        [
-            k["partners"].iloc[late].mean() > b["partners"].iloc[late].mean()
-            for b, k in zip(base, knocked, strict=True)
-        ],
-    )
     return out
 
 
-def p6(seeds, reflexes=(0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
-    """Data detachment (source §3.2): without the update reflex the catalogue goes stale."""
+# ---- P6 ------------------------------------------------------------------------------------------
+def p6(seeds: Sequence[int], reflexes: Sequence[float] = (0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
+    """Data detachment (source §3.2): without the update reflex the catalogue goes stale; more
+    partnership push crowds out the upkeep."""
     out: dict[str, Any] = {}
     stale, knowledge = [], []
     for r in reflexes:
@@ -187,8 +340,10 @@ def p6(seeds, reflexes=(0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
     return out
 
 
-def p7(seeds) -> dict[str, Any]:
-    """Value destruction (source §4.2): exclusion, privacy, footprint, stale data."""
+# ---- P7 ------------------------------------------------------------------------------------------
+def p7(seeds: Sequence[int]) -> dict[str, Any]:
+    """Value destruction (source §4.2): techno-push excludes, mediation repairs, breaches follow
+    exposure (tested as an input rule by Poisson regression)."""
     out: dict[str, Any] = {}
     techno = runs("proactive", seeds, **TECHNO_PUSH)
     default = runs("phased", seeds)
@@ -210,15 +365,55 @@ def p7(seeds) -> dict[str, Any]:
             for m, t in zip(proactive, techno, strict=True)
         ],
     )
+    techno_tight = finals("proactive", seeds, **{**TECHNO_PUSH, **TIGHT})
+    out["techno_tight_net_median"] = float(np.median(techno_tight))
+    _share(out, "techno_tight_net_negative", techno_tight < 0)
     out.update(breach_exposure(seeds))
     return out
 
 
-def breach_exposure(seeds) -> dict[str, Any]:
-    """Breach rate in months of high vs low exposure I × (1 − Q), pooled over the presets."""
+def breach_exposure(seeds: Sequence[int]) -> dict[str, Any]:
+    """Poisson regression of monthly breaches on the month's breach hazard inputs (exposure)."""
     frames = pd.concat([r for k in PRESETS for r in runs(k, seeds)], ignore_index=True)
-    exposure = frames["infrastructure"] * (1 - frames["institutions"])
-    high = exposure > exposure.median()
-    rate_high = float(frames.loc[high, "breaches"].mean())
-    rate_low = float(frames.loc[~high, "breaches"].mean())
-    return {"breach_rate_high_exposure": rate_high, "breach_rate_low_exposure": rate_low}
+    exposure = frames["breach_hazard"] / max(frames["breach_hazard"].max(), 1e-12)
+    coef, low, high = poisson_rate_ratio(frames["breaches"].to_numpy(), exposure.to_numpy())
+    return {"breach_exposure_coef": coef, "breach_exposure_ci": (low, high)}
+
+
+# ---- P8 ------------------------------------------------------------------------------------------
+def p8(seeds: Sequence[int]) -> dict[str, Any]:
+    """The recommendation (source §4.1): combine from the start with appropriate resources —
+    with tight resources, phasing does at least as well."""
+    out: dict[str, Any] = {}
+    adequate = finals("combined", seeds) - finals("phased", seeds)
+    tight = finals("combined", seeds, **TIGHT) - finals("phased", seeds, **TIGHT)
+    _share(out, "adequate_combined_beats_phased", adequate > 0)
+    _share(out, "tight_phased_at_least_combined", tight <= 0)
+    out["adequate_median_gap"] = float(np.median(adequate))
+    out["tight_median_gap"] = float(np.median(tight))
+    return out
+
+
+def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The (scenario, changes) a pattern runs, for `prefetch`."""
+    base = [(k, {}) for k in PRESETS]
+    extra: dict[str, list[tuple[str, dict[str, Any]]]] = {
+        "p1": [(k, TIGHT) for k in ("proactive", "open")],
+        "p2": [
+            (k, {"city.initial_culture": c, "city.initial_institutions": q})
+            for k in ("proactive", "open")
+            for c in INITIAL_STOCKS
+            for q in INITIAL_STOCKS
+        ],
+        "p3": [(k, NO_GATES) for k in PRESETS],
+        "p4": [
+            (k, ch) for k in ("phased", "open") for ch in (NO_PREREQUISITE, READY_INFRASTRUCTURE)
+        ],
+        "p5": [("open", NO_COORDINATION)]
+        + [("open", {"resources.staff_hours": h}) for h in STAFF_LEVELS],
+        "p6": [("open", {"mechanisms.reflex_override": r}) for r in (0.0, 0.15, 0.5, 1.0)]
+        + [("open", {"parameters.push": v}) for v in (0.0, 1.0)],
+        "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})],
+        "p8": [(k, TIGHT) for k in ("combined", "phased")],
+    }
+    return base + extra.get(name, [])

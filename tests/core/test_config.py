@@ -155,7 +155,7 @@ BAD_CONFIGS = [
     # relations between fields
     (
         "forced-partners-above-pool",
-        {"mechanisms": {"forced_partners": 33}},  # default pool 40, 8 vendors -> 32 candidates
+        {"mechanisms": {"forced_partners": 97}},  # default pool 120, 24 vendors -> 96 candidates
         "mechanisms.forced_partners",
     ),
     (

@@ -24,15 +24,17 @@ LITERACY_THRESHOLD = 0.3  # below: illectronic (cannot use online services unaid
 LITERACY_BOOST = 0.15  # literacy gained by one mediation session (assumption)
 PARTICIPATION_CHANNEL = 0.15  # M€/month that funds a full participation platform + mediation
 MEDIATION_NEED = 0.10  # M€/month of mediation that reaches every illectronic resident (assumption)
+YEAR = 12  # months: participation is reported as residents who took part in the last year
 PROPENSITY_SPREAD = 2.0  # σ of the log-normal participation propensity (mean 1): 90-9-1 inequality
 
 
 @dataclass
-class Month:
-    """What the citizens' stage hands back to the model for accounting."""
+class CitizenOutcome:
+    """What the citizens' stage hands back to the model for accounting (one month)."""
 
     users: float
     participation: float
+    participation_year: float
     contribution_pct: float
     harm: float
     trust: float
@@ -61,6 +63,7 @@ class Population:
         self.propensity = self.base_propensity.copy()
         self.privacy_concern = rng.random(n)
         self.participated = np.zeros(n, dtype=bool)
+        self.last_participation = np.full(n, -YEAR, dtype=np.int32)  # month of last contribution
         order = np.argsort(self.literacy, kind="stable")
         self.literacy_quintile = np.empty(n, dtype=np.int8)
         self.literacy_quintile[order] = (np.arange(n) * 5 // n).astype(np.int8)
@@ -84,7 +87,8 @@ class Population:
         breaches: int,
         params,
         fatigue: bool,
-    ) -> Month:
+        month: int = 0,
+    ) -> CitizenOutcome:
         """Stage 5 for everyone at once (see docs/ODD.md §7.5 for each equation)."""
         n = self.size
         illectronic = self.literacy < LITERACY_THRESHOLD
@@ -116,6 +120,7 @@ class Population:
 
         pull = params.participation_scale * openness * platform
         self.participated = rng.random(n) < -np.expm1(-pull * self.propensity * self.trust)
+        self.last_participation[self.participated] = month
         reached = illectronic & (rng.random(n) < params.inclusion_rate * mediation)
         self.literacy[reached] = np.minimum(1.0, self.literacy[reached] + LITERACY_BOOST)
 
@@ -125,9 +130,10 @@ class Population:
         intensity = float(self.propensity[self.participated].sum()) / n
         top = self.trust[self._top].mean()
         bottom = self.trust[self._bottom].mean()
-        return Month(
+        return CitizenOutcome(
             users=count(users) / n,
             participation=share,
+            participation_year=count(self.last_participation > month - YEAR) / n,
             contribution_pct=100.0 * intensity,
             harm=count(illectronic) / n * harm,
             trust=float(self.trust.mean()),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from sim.core.openness import scale
+
 if TYPE_CHECKING:
+    from sim.core.governance import Course
     from sim.core.model import GovernanceModel
 
 NAMES = (
@@ -22,12 +26,15 @@ NAMES = (
     "IT",
     "citizen relations",
 )
-TASKS = ("operation", "training", "data_upkeep", "partnerships", "answers")
+TASKS = ("operation", "training", "programmes", "data_upkeep", "partnerships", "answers")
 OPERATION_HOURS = 6.0  # h/month to run the tools at full infrastructure (assumption)
 DEPLOYMENT_HOURS = 10.0  # h/month of deployment projects at full proactivity (assumption)
 TRAINING_HOURS = 4.0  # h/month of training when the HR line is fully funded (assumption)
 TRAINING_BUDGET = 0.2  # M€/month of HR budget that funds full training (assumption)
-MATURITY_DECAY = 0.002  # skills fade without practice
+MATURITY_DECAY = 0.002  # skills fade without practice (half-life ≈ 29 years; assumption)
+TOOLS_LEARNING = 0.3  # learning by using the tools, relative to full training (assumption)
+# Data-sharing reflex (source §3.2, Courmont): culture and charters build it, silos erode it.
+REFLEX_CULTURE, REFLEX_INSTITUTIONS, REFLEX_SILO = 0.4, 0.3, 0.2
 _TASK_INDEX = {task: i for i, task in enumerate(TASKS)}
 
 
@@ -62,9 +69,18 @@ def ration(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray) -> np.
 
 def task_weights(proactivity: float, openness: float) -> np.ndarray:
     """Rationing priorities: proactive steering protects operations, openness the open tasks."""
-    return np.array(
-        [0.5 + proactivity, 0.5, 0.3 + openness, 0.3 + openness, 0.3 + openness], dtype=float
-    )
+    open_task = 0.3 + openness
+    return np.array([0.5 + proactivity, 0.5, *[open_task] * 4], dtype=float)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What this month asks of every department, apart from its own state (stage 3)."""
+
+    update_cost: float  # staff hours per dataset update
+    per_partner: float  # host hours per hosted partnership (incl. the pairwise overhead)
+    training: float  # training hours the HR line funds
+    pending: float  # % of residents whose contributions await an answer
 
 
 class Department(mesa.Agent):
@@ -96,11 +112,33 @@ class Department(mesa.Agent):
             return 0.0 if total == 0 else float("inf")
         return total / self.hours
 
+    @property
+    def spare(self) -> float:
+        """Hours this month's demand leaves unused (0 when the department is overloaded)."""
+        return max(0.0, self.hours - float(self.demand.sum()))
+
     def fraction(self, task: str) -> float:
         """Share of a task's demand that received hours this month (1 when nothing was asked)."""
         i = _TASK_INDEX[task]
         demand = self.demand[i]
         return float(self.allocation[i] / demand) if demand > 0 else 1.0
+
+    def plan(self, course: Course, work: Workload, updates_intended: int) -> np.ndarray:
+        """This month's demand for hours, task by task (the order of TASKS)."""
+        m = self.model
+        res = m.config.resources
+        deployment = DEPLOYMENT_HOURS * course.proactivity * course.commitment * self.dga_support
+        self.demand = np.array(
+            [
+                OPERATION_HOURS * m.infrastructure + deployment,
+                work.training,
+                res.programme_hours * scale(course.openness),
+                updates_intended * work.update_cost,
+                self.partners_hosted * work.per_partner,
+                res.answer_hours * work.pending,
+            ]
+        )
+        return self.demand
 
     def reflex(self) -> float:
         """Data-sharing reflex r_d: rises with culture and institutions, falls with silos (§3.2)."""
@@ -109,7 +147,12 @@ class Department(mesa.Agent):
             return override
         m = self.model
         base = m.config.parameters.base_reflex
-        value = base + 0.4 * m.culture + 0.3 * m.institutions - 0.2 * self.silo * (1 - m.culture)
+        value = (
+            base
+            + REFLEX_CULTURE * m.culture
+            + REFLEX_INSTITUTIONS * m.institutions
+            - REFLEX_SILO * self.silo * (1 - m.culture)
+        )
         return min(1.0, max(0.0, value))
 
     def learn(self, training_intensity: float) -> None:
@@ -117,5 +160,5 @@ class Department(mesa.Agent):
         m = self.model
         rate = m.config.parameters.maturity_growth
         trained = self.fraction("training") * training_intensity
-        growth = rate * (trained + 0.3 * m.infrastructure) * (1 - self.maturity)
+        growth = rate * (trained + TOOLS_LEARNING * m.infrastructure) * (1 - self.maturity)
         self.maturity = min(1.0, max(0.0, self.maturity + growth - MATURITY_DECAY * self.maturity))

@@ -6,21 +6,24 @@ from typing import TYPE_CHECKING
 
 import mesa
 
+from sim.core.openness import scale
+
 if TYPE_CHECKING:
     from sim.core.agents.department import Department
+    from sim.core.governance import Course
     from sim.core.model import GovernanceModel
 
-PUSH_HOURS = 4.0  # h/month per department to drive deployment at full proactivity (assumption)
-CROSS_SILO_HOURS = 4.0  # h/month per department to broker transversal data projects (assumption)
+PUSH_HOURS = 6.0  # h/month per department to drive deployment at full proactivity
+CROSS_SILO_HOURS = 6.0  # h/month per department to broker transversal data projects
 
 
 class DGA(mesa.Agent):
     """Administrative steering of a portfolio of departments.
 
-    Under proactivity a DGA pushes deployment; under openness it brokers partnerships and cross-silo
-    projects. Attention is finite: when demand exceeds the hours, every request gets the same
-    fraction and the unmet hours are recorded (Bitterman & Koliba 2020: capacity is the bottleneck
-    of collaborative governance).
+    Under proactivity a DGA pushes deployment; under openness it brokers partnerships and
+    cross-silo projects and sits on the open programmes' committees. Attention is finite: when
+    demand exceeds the hours, every request gets the same fraction and the unmet hours are recorded
+    (Bitterman & Koliba 2020: capacity is the bottleneck of collaborative governance).
     """
 
     model: GovernanceModel
@@ -32,23 +35,26 @@ class DGA(mesa.Agent):
         self.demand = 0.0
         self.support = 1.0
         self.unmet = 0.0
+        self.openness = 0.0
 
-    def steer(self) -> None:
-        """Stage 2: spread attention over push and brokering; tell departments their support."""
-        m = self.model
-        commitment = m.mayor.commitment
+    def steer(self, course: Course) -> None:
+        """Stage 2: spread attention over push, brokering and committees; set support."""
+        res, mech = self.model.config.resources, self.model.config.mechanisms
         n = len(self.portfolio)
         hosted = sum(d.partners_hosted for d in self.portfolio)
-        push = m.proactivity * commitment * PUSH_HOURS * n
-        broker = m.openness * (CROSS_SILO_HOURS * n + m.config.resources.dga_partner_hours * hosted)
-        self.demand = push + broker
+        per_partner = res.dga_partner_hours if mech.coordination_costs else 0.0
+        push = course.proactivity * course.commitment * PUSH_HOURS * n
+        broker = course.openness * (CROSS_SILO_HOURS * n + per_partner * hosted)
+        committees = scale(course.openness) * res.programme_attention * n
+        self.demand = push + broker + committees
         used = min(self.demand, self.hours)
         self.support = used / self.demand if self.demand > 0 else 1.0
         self.unmet = self.demand - used
+        self.openness = course.openness
         for department in self.portfolio:
             department.dga_support = self.support
 
     @property
     def cross_silo(self) -> float:
         """Transversal work actually brokered this month, in [0, 1]."""
-        return self.model.openness * self.support
+        return self.openness * self.support

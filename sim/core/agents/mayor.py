@@ -1,22 +1,27 @@
-"""The mayor: reads the trajectory, splits the budget, faces elections (source §3.2).
-
-Soliciting partners is the model's `_recruit` stage, driven by the mayor's openness and push."""
+"""The mayor: reads the trajectory, splits the budget, solicits partners, faces elections
+(source §3.2, §3.6)."""
 
 from __future__ import annotations
 
 import math
+from statistics import fmean
 from typing import TYPE_CHECKING
 
 import mesa
 
-from sim.core.governance import Trajectory, budget_shares, make_trajectory
+from sim.core.governance import Course, Trajectory, budget_shares, make_trajectory
+from sim.core.openness import OUTREACH_FULL, funding
 
 if TYPE_CHECKING:
+    from sim.core.agents.department import Department
+    from sim.core.agents.partner import PrivatePartner
     from sim.core.model import GovernanceModel
 
 COMMITMENT_RECOVERY = 0.05  # per month: a new executive regains "pilotage fort" within a year
 REELECTION_MIDPOINT = 0.45  # legitimacy at which re-election is a coin toss (assumption)
-REELECTION_SPREAD = 0.08
+REELECTION_SPREAD = 0.08  # logistic spread of re-election in legitimacy (assumption)
+BUDGET_FLOOR = 0.6  # share of the base budget voted whatever the legitimacy (assumption)
+BUDGET_LEGITIMACY = 0.8  # extra share a fully trusted executive obtains (Moore 1995; assumption)
 
 
 class Mayor(mesa.Agent):
@@ -38,21 +43,57 @@ class Mayor(mesa.Agent):
         self.terms = 1
         self.turnovers = 0
 
-    def set_course(self) -> None:
+    def set_course(self, month: int, infrastructure: float, culture: float) -> Course:
         """Stage 1: read (p, o) from the trajectory and split this month's budget."""
-        m = self.model
-        p, o = self.trajectory.point(m.month, m.infrastructure, m.culture)
-        m.proactivity, m.openness = p, o
-        m.budget = self.budget()
-        m.budget_lines = {k: share * m.budget for k, share in budget_shares(p, o).items()}
+        p, o = self.trajectory.point(month, infrastructure, culture)
+        budget = self.budget()
         self.commitment = min(1.0, self.commitment + COMMITMENT_RECOVERY)
+        lines = {k: share * budget for k, share in budget_shares(p, o).items()}
+        return Course(p, o, budget, lines, self.commitment)
 
     def budget(self) -> float:
         """Budget = base × (0.6 + 0.8 · legitimacy): trust authorises spending (Moore 1995)."""
         base = self.model.config.resources.budget
         if not self.model.config.mechanisms.legitimacy_budget:
             return base
-        return base * (0.6 + 0.8 * self.legitimacy)
+        return base * (BUDGET_FLOOR + BUDGET_LEGITIMACY * self.legitimacy)
+
+    def recruit(
+        self,
+        course: Course,
+        candidates: list[PrivatePartner],
+        departments: list[Department],
+        staffing: float,
+        need: float,
+    ) -> None:
+        """Solicit co-creation partners (source §3.6: "on essaye de multiplier les partenariats").
+
+        Expected joins this month = rate × openness × outreach × (push + (1 − push) · slack):
+        slack is spare coordination capacity — how far a department (the host is drawn at random)
+        could take one more partnership: its unused hours over what a partnership needs (`need`),
+        capped at 1, averaged over departments; the political push keeps soliciting when there is
+        none. Where partnerships cost no hours (the counterfactual), capacity never runs out.
+        Outreach is the partnership office's effect (budget start-up, staffing).
+
+        Each inactive candidate joins with probability expected × its alignment ÷ the pool's
+        initial alignment: partners who left disappointed (alignment burnt) and those already
+        active lower the city's draw on the pool — a lasting cost of partnerships that fail.
+        One draw per candidate, joined or not, so paired runs stay on the same random stream.
+        """
+        params, rng = self.model.config.parameters, self.model.rng
+        draws = rng.random(len(candidates))
+        hosts = rng.integers(0, len(departments), len(candidates))
+        slack = 1.0 if need <= 0.0 else fmean(min(1.0, d.spare / need) for d in departments)
+        startup = self.model.config.resources.programme_startup
+        outreach = funding(course.lines["partnerships"], startup, OUTREACH_FULL) * staffing
+        expected = params.recruitment_rate * course.openness * outreach
+        expected *= params.push + (1.0 - params.push) * slack
+        reputation = sum(c.base_alignment for c in candidates)
+        if expected <= 0.0 or reputation <= 0.0:
+            return
+        for partner, draw, host in zip(candidates, draws, hosts, strict=True):
+            if not partner.active and draw < expected * partner.alignment / reputation:
+                partner.join(departments[host])
 
     def update_legitimacy(self, mean_trust: float) -> None:
         """Legitimacy follows mean citizen trust with exponential smoothing."""

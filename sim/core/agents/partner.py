@@ -19,6 +19,7 @@ DATA_APPETITE = {
     "university": 0.3,
     "utility": 0.5,
 }
+DATA_REUSE = 0.5  # share of a partner's potential that rests on fresh open data (assumption)
 STARVED_BELOW = 0.5  # a partnership receiving under half its hours is starved that month
 IDLE_BELOW = 0.1  # ... and one whose work yields under 10% of its potential is idle (assumption)
 BURNT_ALIGNMENT = 0.5  # alignment kept by a partner who left disappointed (reputation)
@@ -30,8 +31,10 @@ class PrivatePartner(mesa.Agent):
     Vendors are under contract and turn the infrastructure budget into I. Co-creation partners
     (start-ups, associations, universities, utilities) join when solicited and aligned, need hours
     of their host department and DGA attention, and contribute
-    capability × min(1, hours received / hours needed) × I × C. One starved for several months
-    leaves ("ça demande énormément de temps", source §3.6).
+    capability × min(1, hours received / hours needed) × I × C × data reuse, where data reuse is
+    (1 − DATA_REUSE) + DATA_REUSE × the fresh share of the open-data catalogue (co-created services
+    reuse the city's data). One starved for several months leaves ("ça demande énormément de
+    temps", source §3.6).
     """
 
     model: GovernanceModel
@@ -64,14 +67,15 @@ class PrivatePartner(mesa.Agent):
             self.host.partners_hosted -= 1
         self.active, self.host, self.output = False, None, 0.0
 
-    def cooperate(self) -> None:
+    def cooperate(self, fresh_data: float) -> None:
         """Stage 4: produce with the hours received; leave after too many starved months."""
         if not (self.active and self.co_creates):
             return
         m = self.model
         host = self.host
         self.hours_share = min(host.fraction("partnerships"), host.dga_support)
-        productivity = min(1.0, self.hours_share) * m.technology * m.culture
+        reuse = (1.0 - DATA_REUSE) + DATA_REUSE * fresh_data
+        productivity = min(1.0, self.hours_share) * m.technology * m.culture * reuse
         self.output = self.capability * productivity
         starved = self.hours_share < STARVED_BELOW or productivity < IDLE_BELOW
         self.months_starved = self.months_starved + 1 if starved else 0

@@ -1,0 +1,106 @@
+"""The monthly table: its columns, and a recorder that fills preallocated arrays.
+
+One row per month (docs/ODD.md §4.11). The columns are defined once, here; the generators,
+dimensions and destruction columns follow `sim.core.value`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from sim.core.value import DESTRUCTIONS, DIMENSIONS, GENERATORS, Accounts
+
+STATE = (
+    "proactivity",
+    "openness",
+    "infrastructure",
+    "culture",
+    "institutions",
+    "budget",
+    "budget_spent",
+    "hours_capacity",
+    "hours_used",
+    "load",
+    "load_max",
+    "dga_unmet",
+    "programme_staffing",
+    "commitment",
+    "legitimacy",
+    "turnover",
+    "partners",
+    "partner_output",
+    "users",
+    "participation",
+    "participation_year",
+    "implementation",
+    "trust",
+    "trust_gap",
+    "illectronism",
+    "mediation",
+    "published_share",
+    "stale_share",
+    "dataset_updates",
+    "breach_hazard",
+    "breaches",
+)
+COLUMNS = (
+    "month",
+    *STATE,
+    *(f"generator_{g}" for g in GENERATORS),
+    *(f"gross_{d}" for d in DIMENSIONS),
+    *(f"destroyed_{d}" for d in DIMENSIONS),
+    *(f"flow_{d}" for d in DIMENSIONS),
+    *(f"destruction_{k}" for k in DESTRUCTIONS),
+    "value_gross",
+    "value_destroyed",
+    "value_flow",
+    "value_cumulative",
+)
+INTEGER_COLUMNS = ("month", "partners", "breaches", "turnover", "dataset_updates")
+
+
+class Recorder:
+    """Preallocated columns for `months` rows; a month's values are written once, in place."""
+
+    def __init__(self, months: int) -> None:
+        self._columns = {c: np.zeros(months) for c in COLUMNS}
+
+    def set(self, month: int, column: str, value: float) -> None:
+        self._columns[column][month - 1] = value
+
+    def month(
+        self,
+        month: int,
+        *,
+        generators: np.ndarray,
+        destruction: np.ndarray,
+        values: Accounts,
+        state: Mapping[str, float],
+    ) -> None:
+        """Record month `month` (1-based): state, generators, flows, destruction, totals."""
+        t = month - 1
+        cols = self._columns
+        cols["month"][t] = month
+        for name, value in state.items():
+            cols[name][t] = value
+        for k, name in enumerate(GENERATORS):
+            cols[f"generator_{name}"][t] = generators[k]
+        for k, name in enumerate(DIMENSIONS):
+            cols[f"gross_{name}"][t] = values.gross[k]
+            cols[f"destroyed_{name}"][t] = values.destroyed[k]
+            cols[f"flow_{name}"][t] = values.net[k]
+        for k, name in enumerate(DESTRUCTIONS):
+            cols[f"destruction_{name}"][t] = destruction[k]
+        cols["value_gross"][t] = values.gross_total
+        cols["value_destroyed"][t] = values.destroyed_total
+        cols["value_flow"][t] = values.net_total
+
+    def frame(self, months: int) -> pd.DataFrame:
+        """The first `months` rows as a table (integer columns as integers)."""
+        frame = pd.DataFrame({c: v[:months] for c, v in self._columns.items()})
+        for c in INTEGER_COLUMNS:
+            frame[c] = frame[c].astype(np.int64)
+        return frame
