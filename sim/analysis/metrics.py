@@ -127,15 +127,16 @@ def summarise(runs: pd.DataFrame, reference: str = "proactive") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def poisson_rate_ratio(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float, float]:
-    """Poisson regression of event counts on an exposure covariate (log link, intercept).
+def poisson_rate_ratio(counts: np.ndarray, covariate: np.ndarray) -> tuple[float, float, float]:
+    """Poisson regression of event counts on one covariate (log link, with an intercept).
 
-    Returns the exposure coefficient and its 95% interval: > 0 with an interval above 0 means
-    events become more frequent as exposure rises (P7's breach rule, source §4.2).
+    Returns the covariate's coefficient and its 95% interval: > 0 with an interval above 0 means
+    events become more frequent as the covariate rises (P7's breach rule, source §4.2; with log
+    exposure as covariate, a rate proportional to exposure gives a coefficient of 1).
     """
     import statsmodels.api as sm
 
-    X = sm.add_constant(np.asarray(exposure, dtype=float))
+    X = sm.add_constant(np.asarray(covariate, dtype=float))
     fit = sm.GLM(np.asarray(counts, dtype=float), X, family=sm.families.Poisson()).fit()
     low, high = fit.conf_int()[1]
     return float(fit.params[1]), float(low), float(high)

@@ -8,6 +8,7 @@ robustness map and by the ODD's parameter tables (docs/ODD.md §7).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +145,15 @@ class TrajectoryConfig:
     open_point: tuple[float, float] = (0.2, 0.9)
     combined_point: tuple[float, float] = (0.85, 0.85)
     switch_rule: str = "readiness"
-    readiness_threshold: float = bounded(0.385, 0.0, 1.0, plausible=(0.2, 0.6))
+    readiness_threshold: float = bounded(
+        0.385,
+        0.0,
+        1.0,
+        plausible=(0.2, 0.6),
+        unit="I·√C",
+        source="prototype starting value: open once infrastructure works and culture has moved "
+        "(source §3.6 'objets solides, opérants')",
+    )
     switch_month: int = bounded(48, 0, 10_000)
     transition_months: int = bounded(12, 0, 240)
     waypoints: tuple[tuple[float, float, float], ...] = ()
@@ -386,3 +395,28 @@ class Parameters:
         "value per unit of new I",
         "ADEME/Arcep: manufacturing ≈ 80% of digital footprints",
     )
+
+
+def parameter_rows() -> list[dict[str, Any]]:
+    """Every field with a plausible range: path, default, allowed, plausible, unit, source.
+
+    The ODD's parameter table (docs/parameters.md) is generated from these rows, so the
+    documentation cannot drift from the code.
+    """
+    rows = []
+    for section, cls in (("resources", ResourceConfig), ("trajectory", TrajectoryConfig),
+                         ("parameters", Parameters)):  # fmt: skip
+        for f in dataclasses.fields(cls):
+            if "plausible" not in f.metadata:
+                continue
+            rows.append(
+                {
+                    "path": f"{section}.{f.name}",
+                    "default": f.default,
+                    "allowed": f.metadata["bounds"],
+                    "plausible": f.metadata["plausible"],
+                    "unit": f.metadata.get("unit", ""),
+                    "source": f.metadata.get("source", ""),
+                }
+            )
+    return rows

@@ -21,7 +21,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,186 +31,18 @@ from omegaconf import DictConfig
 from scipy.optimize import curve_fit
 
 from sim.analysis.metrics import (
-    STOCKS,
-    half_level_month,
-    opens_up,
     plateau_ratio,
     share_with_interval,
 )
-from sim.core.config import ConfigError, ModelConfig
-from sim.runs import presets
-from sim.runs.files import atomic_write, write_json
-from sim.runs.jobspec import available_cpus, model_data, plain_data
+from sim.core.config import ConfigError
+from sim.runs.files import write_json
+from sim.runs.jobspec import plain_data
 from sim.runs.provenance import provenance
-from sim.runs.runner import replication_seeds
-from sim.runs.tasks import completed, run_tasks
-from sim.studies import patterns
+from sim.studies import pattern_experiments, patterns  # noqa: F401  (registers P1–P8, oat, ...)
+from sim.studies.context import EXPERIMENTS, Context, experiment, figure, final_values, save
 from sim.studies.sensitivity import analyse
 
 log = logging.getLogger("sim.studies.experiments")
-
-EXPERIMENTS: dict[str, Callable[..., pd.DataFrame]] = {}
-
-
-def experiment(name: str):
-    def register(function):
-        EXPERIMENTS[name] = function
-        return function
-
-    return register
-
-
-# ---- shared helpers ------------------------------------------------------------------------------
-class Context:
-    """What an experiment gets: the job's base model data, seeds, study settings, jobs, output."""
-
-    def __init__(self, cfg: DictConfig | Mapping[str, Any], out: Path) -> None:
-        data = plain_data(cfg)
-        self.data = data
-        self.base = model_data(data)
-        self.base["months"] = data["months"]
-        ModelConfig.from_dict(self.base)  # validate the base before any run
-        self.study = dict(data.get("study") or {})
-        self.seeds = replication_seeds(int(data["seed"]), int(data["replications"]))
-        self.jobs = int(data["jobs"]) if data.get("jobs") else available_cpus()
-        self.out = Path(out)
-        self.out.mkdir(parents=True, exist_ok=True)
-
-    def config(self, scenario: str, **changes: Any) -> ModelConfig:
-        """A scenario file on the base model, with dotted-path changes; validated."""
-        return presets.build(scenario, self.base).replace(**changes)
-
-    def run(self, cases: list[tuple[dict[str, Any], ModelConfig]]) -> pd.DataFrame:
-        """Every case × every seed (common random numbers), in parallel; raises on a failure."""
-        tasks = []
-        for labels, config in cases:
-            for k, seed in enumerate(self.seeds):
-                tasks.append(({"point": 0, **labels, "replication": k}, config, seed))
-        return completed(run_tasks(tasks, self.jobs))
-
-
-def _save(ctx: Context, table: pd.DataFrame, figure, name: str | None = None) -> None:
-    name = name or ctx.out.name
-    atomic_write(ctx.out / f"{name}.csv", lambda p: table.to_csv(p, index=False))
-    if figure is not None:
-        figure.savefig(ctx.out / f"{name}.png", dpi=120, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
-        plt.close(figure)
-
-
-def _figure(ncols: int = 1, nrows: int = 1, size=(6.5, 4.2)):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
-
-
-def _finals(runs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    last = runs.sort_values("month").groupby([*by, "replication"]).tail(1)
-    return last[[*by, "replication", "seed", "value_cumulative"]].reset_index(drop=True)
-
-
-def _pattern_table(figures: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            for sub, v in value.items():
-                rows.append(
-                    {"figure": f"{key}[{sub}]", "value": v, "ci_low": None, "ci_high": None}
-                )
-        elif isinstance(value, tuple):
-            continue
-        else:
-            lo, hi = figures.get(f"{key}_ci", (None, None))
-            rows.append({"figure": key, "value": value, "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows)
-
-
-# ---- P1–P7: sim.studies.patterns measurements + a figure each -----------------------------
-def _pattern(ctx: Context, name: str) -> pd.DataFrame:
-    seeds = ctx.seeds
-    kwargs = {}
-    if name == "p5":
-        kwargs["hump_seeds"] = seeds[: int(ctx.study.get("hump_replications", 8))]
-    figures = getattr(patterns, name)(seeds, **kwargs)
-    table = _pattern_table(figures)
-    table.insert(0, "pattern", name.upper())
-    table["replications"] = len(seeds)
-    fig, axes = _figure()
-    ax = axes[0, 0]
-    if name in ("p1", "p4"):
-        labels, data = [], []
-        cases = [(k, {}) for k in patterns.PRESETS] if name == "p1" else []
-        if name == "p1":
-            cases += [("proactive", patterns.TIGHT), ("open", patterns.TIGHT)]
-        else:
-            cases = [
-                ("phased", {}),
-                ("open", {}),
-                ("phased", patterns.NO_PREREQUISITE),
-                ("open", patterns.NO_PREREQUISITE),
-                ("phased", patterns.READY_INFRASTRUCTURE),
-                ("open", patterns.READY_INFRASTRUCTURE),
-            ]
-        for kind, change in cases:
-            tag = "" if not change else " (" + ",".join(k.split(".")[-1] for k in change) + ")"
-            labels.append(kind + tag)
-            data.append(patterns.finals(kind, seeds, **change))
-        ax.boxplot(data)
-        ax.set_xticks(range(1, len(labels) + 1), labels, rotation=30, ha="right")
-        ax.set_ylabel("cumulative net value at the last month")
-    elif name == "p2":
-        for kind in ("proactive", "open"):
-            mean = np.mean(
-                [r["value_cumulative"].to_numpy() for r in patterns.runs(kind, seeds)], 0
-            )
-            ax.plot(mean, label=kind)
-        ax.axvline(figures["crossover_month_median"], ls=":", c="k", label="median crossover")
-        ax.set_xlabel("month")
-        ax.set_ylabel("mean cumulative value")
-        ax.legend()
-    elif name == "p3":
-        opening = [r for k in patterns.PRESETS for r in patterns.runs(k, seeds) if opens_up(r)]
-        for stock in STOCKS:
-            ax.hist([half_level_month(r, stock) for r in opening], bins=30, alpha=0.5, label=stock)
-        ax.set_xlabel("month a stock reaches half its final level")
-        ax.legend()
-    elif name == "p5":
-        for hours in (40, 80):
-            curve = figures[f"hump_{hours}h"]
-            ax.plot(list(curve), list(curve.values()), marker="o", label=f"{hours} h staff")
-        ax.set_xlabel("forced partner count")
-        ax.set_ylabel("median cumulative value (open)")
-        ax.legend()
-    elif name == "p6":
-        stale = figures["stale_by_reflex"]
-        ax.plot(list(stale), list(stale.values()), marker="o", label="stale share")
-        ax.set_xlabel("update reflex")
-        ax.set_ylabel("late stale share")
-        ax2 = ax.twinx()
-        know = figures["knowledge_by_reflex"]
-        ax2.plot(list(know), list(know.values()), marker="s", c="C1", label="knowledge flow")
-        ax2.set_ylabel("late knowledge flow")
-    elif name == "p7":
-        bars = {
-            "trust gap techno-push": figures["trust_gap_techno_median"],
-            "trust gap default": figures["trust_gap_default_median"],
-            "breach rate high I(1-Q)": figures["breach_rate_high_exposure"],
-            "breach rate low I(1-Q)": figures["breach_rate_low_exposure"],
-        }
-        ax.bar(range(len(bars)), list(bars.values()))
-        ax.set_xticks(range(len(bars)), list(bars), rotation=20, ha="right")
-    ax.set_title(f"{name.upper()} ({len(seeds)} paired seeds, default city)")
-    _save(ctx, table, fig)
-    return table
-
-
-for _name in ("p1", "p2", "p3", "p4", "p5", "p6", "p7"):
-    EXPERIMENTS[_name] = lambda ctx, _n=_name: _pattern(ctx, _n)
-
 
 # ---- resource grid: threshold (P1) and P8 --------------------------------------------------------
 PAIRS = {"open_vs_proactive": ("proactive", "open"), "combined_vs_phased": ("phased", "combined")}
@@ -228,7 +60,7 @@ def resource_grid(ctx: Context, pairs: dict[str, tuple[str, str]]) -> pd.DataFra
                 change = {"resources.budget": b, "resources.staff_hours": h}
                 labels = {"scenario": kind, "grid_budget": b, "grid_staff": h}
                 cases.append((labels, ctx.config(kind, **change)))
-    finals = _finals(ctx.run(cases), ["grid_budget", "grid_staff", "scenario"])
+    finals = final_values(ctx.run(cases), ["grid_budget", "grid_staff", "scenario"])
     wide = finals.pivot_table(
         index=["grid_budget", "grid_staff", "replication"],
         columns="scenario",
@@ -252,7 +84,7 @@ def resource_grid(ctx: Context, pairs: dict[str, tuple[str, str]]) -> pd.DataFra
                 }
             )
     table = pd.DataFrame(rows)
-    fig, axes = _figure(ncols=len(pairs))
+    fig, axes = figure(ncols=len(pairs))
     for ax, label in zip(axes[0], pairs, strict=True):
         grid = table[table["comparison"] == label].pivot(
             index="staff_hours", columns="budget", values="share_challenger_ahead"
@@ -267,7 +99,7 @@ def resource_grid(ctx: Context, pairs: dict[str, tuple[str, str]]) -> pd.DataFra
         ref, challenger = pairs[label]
         ax.set_title(f"share of seeds: {challenger} > {ref}")
         fig.colorbar(image, ax=ax, shrink=0.8)
-    _save(ctx, table, fig)
+    save(ctx, table, fig)
     return table
 
 
@@ -303,14 +135,14 @@ def phase(ctx: Context) -> pd.DataFrame:
                 }
                 config = ctx.config("custom_example", **change)
                 cases.append(({"scenario": "custom", "level": level, "p": p, "o": o}, config))
-    finals = _finals(ctx.run(cases), ["level", "p", "o"])
+    finals = final_values(ctx.run(cases), ["level", "p", "o"])
     table = (
         finals.groupby(["level", "p", "o"])["value_cumulative"]
         .agg(median="median", p05=lambda x: x.quantile(0.05), p95=lambda x: x.quantile(0.95))
         .reset_index()
     )
     table["replications"] = len(ctx.seeds)
-    fig, axes = _figure(ncols=len(levels))
+    fig, axes = figure(ncols=len(levels))
     vmin, vmax = table["median"].min(), table["median"].max()
     for ax, level in zip(axes[0], levels, strict=True):
         grid = table[table["level"] == level].pivot(index="o", columns="p", values="median")
@@ -322,7 +154,7 @@ def phase(ctx: Context) -> pd.DataFrame:
         ax.set_ylabel("openness")
         ax.set_title(f"{level}: best p={best['p']:.2f}, o={best['o']:.2f}")
         fig.colorbar(image, ax=ax, shrink=0.8, label="median cumulative value")
-    _save(ctx, table, fig)
+    save(ctx, table, fig)
     return table
 
 
@@ -419,7 +251,7 @@ def plateau(ctx: Context) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows)
     fits.to_csv(ctx.out / "plateau_fits.csv", index=False)
-    fig, axes = _figure(size=(8, 4.5))
+    fig, axes = figure(size=(8, 4.5))
     ax = axes[0, 0]
     for i, scenario in enumerate(scenarios):
         flows = np.stack(
@@ -440,7 +272,7 @@ def plateau(ctx: Context) -> pd.DataFrame:
     ax.set_ylabel("net value flow")
     ax.set_title("value flow, fitted saturating curve, month 95% of plateau is reached (dotted)")
     ax.legend(fontsize=7)
-    _save(ctx, table, fig)
+    save(ctx, table, fig)
     return table
 
 

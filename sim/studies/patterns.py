@@ -373,11 +373,21 @@ def p7(seeds: Sequence[int]) -> dict[str, Any]:
 
 
 def breach_exposure(seeds: Sequence[int]) -> dict[str, Any]:
-    """Poisson regression of monthly breaches on the month's breach hazard inputs (exposure)."""
-    frames = pd.concat([r for k in PRESETS for r in runs(k, seeds)], ignore_index=True)
-    exposure = frames["breach_hazard"] / max(frames["breach_hazard"].max(), 1e-12)
-    coef, low, high = poisson_rate_ratio(frames["breaches"].to_numpy(), exposure.to_numpy())
-    return {"breach_exposure_coef": coef, "breach_exposure_ci": (low, high)}
+    """Poisson regression of monthly breaches on log exposure (the month's hazard), pooled over
+    the scenarios and their resource variants: the input rule says the rate is proportional to
+    exposure, i.e. a log-exposure coefficient of 1."""
+    cases = [(k, {}) for k in PRESETS] + [(k, TIGHT) for k in PRESETS]
+    cases += [(k, {"resources.budget": 1.6}) for k in PRESETS]
+    frames = pd.concat([r for k, ch in cases for r in runs(k, seeds, **ch)], ignore_index=True)
+    frames = frames[frames["breach_hazard"] > 0]
+    coef, low, high = poisson_rate_ratio(
+        frames["breaches"].to_numpy(), np.log(frames["breach_hazard"].to_numpy())
+    )
+    return {
+        "breach_exposure_coef": coef,
+        "breach_exposure_ci": (low, high),
+        "breaches": int(frames["breaches"].sum()),
+    }
 
 
 # ---- P8 ------------------------------------------------------------------------------------------
@@ -413,7 +423,8 @@ def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
         + [("open", {"resources.staff_hours": h}) for h in STAFF_LEVELS],
         "p6": [("open", {"mechanisms.reflex_override": r}) for r in (0.0, 0.15, 0.5, 1.0)]
         + [("open", {"parameters.push": v}) for v in (0.0, 1.0)],
-        "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})],
+        "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})]
+        + [(k, ch) for k in PRESETS for ch in (TIGHT, {"resources.budget": 1.6})],
         "p8": [(k, TIGHT) for k in ("combined", "phased")],
     }
     return base + extra.get(name, [])

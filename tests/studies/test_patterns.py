@@ -1,8 +1,11 @@
-"""Patterns P1–P7 of docs/ODD.md §1.2 over paired seeds, and the knock-outs that remove them.
+"""Patterns P1–P8 of docs/ODD.md §1.2 over paired seeds, each with its counterfactual.
 
 Every criterion is a share of paired seeds (common random numbers) with its 95% Wilson interval
-shown on failure. The dynamics never see a scenario's name: each preset only changes the
-trajectory, and each knock-out switches off one named rule in `mechanisms`.
+shown on failure. The dynamics never see a scenario's name: each scenario only changes the
+trajectory, and each counterfactual switches off one named rule in `mechanisms`. A pattern
+counts only with its cause: the counterfactual that removes the cause must remove the pattern.
+Criteria the model does not meet are marked `xfail(strict=True)` with the measured figures in
+the reason: they stay specifications, and the day the model meets them the suite says so.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import pytest
 from sim.runs.runner import replication_seeds
 from sim.studies import patterns
 
-SEEDS = replication_seeds(2024, 30)  # as many as the suite's time allows: 30 for comparisons
-FEW = SEEDS[:8]  # for sweeps over a grid (hump, reflex levels)
+SEEDS = replication_seeds(2024, 30)  # 30 paired seeds for the comparisons
+FEW = SEEDS[:10]  # for grids (initial stocks, forced partner counts, reflex levels)
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +25,13 @@ def explain(figures: dict, *keys: str) -> str:
     return "; ".join(f"{k}={figures[k]!r} (95% CI {figures.get(k + '_ci')})" for k in keys)
 
 
-def test_p1_open_potential_given_resources():
+# ---- P1 ------------------------------------------------------------------------------------------
+def test_p1_open_potential_given_resources_in_gross_and_net():
     f = patterns.p1(SEEDS)
     for k in ("open", "phased", "combined"):
-        assert f[f"{k}_beats_proactive"] >= 0.9, explain(f, f"{k}_beats_proactive")
+        for suffix in ("", "_gross"):
+            name = f"{k}_beats_proactive{suffix}"
+            assert f[name] >= 0.9, explain(f, name)
 
 
 def test_p1_no_longer_holds_when_tight():
@@ -34,75 +40,130 @@ def test_p1_no_longer_holds_when_tight():
     assert f["tight_open_beats_proactive_ci"][1] < 0.9, explain(f, "tight_open_beats_proactive")
 
 
+def test_p1_robust_to_the_changes_that_flipped_it():
+    """The ±20% changes that reversed P1 in the first model (infra_growth, budget_returns,
+    technology_threshold): net P1 holds in ≥ 80% of seeds under each. The full table over
+    every plausible parameter is `python -m sim +experiment=p1_oat`."""
+    paths = (
+        "parameters.infra_growth",
+        "parameters.budget_returns",
+        "parameters.technology_threshold",
+    )
+    table = patterns.p1_robustness(FEW, paths=paths)
+    assert set(table["parameter"]) == set(paths)
+    assert (table["share"] >= 0.8).all(), table.to_string()
+
+
+# ---- P2 ------------------------------------------------------------------------------------------
 def test_p2_proactive_pays_first():
-    f = patterns.p2(SEEDS)
+    f = patterns.p2(SEEDS, initial=())
     assert f["proactive_first"] >= 0.9, explain(f, "proactive_first")
     assert f["crossover_share"] >= 0.9, f  # open catches up within the horizon
     assert 0 < f["crossover_month_median"] < 144
 
 
-def test_p3_phasing_order():
+def test_p2_rests_on_low_initial_culture_and_institutions():
+    """Reported, not a pass/fail pattern: with C0 = Q0 = 0.3 open no longer starts behind (early
+    contributions are answered and culture needs no build-up); docs/ODD.md §1.2 explains it."""
+    f = patterns.p2(FEW, initial=(0.0, 0.3))
+    grid = f["proactive_first_by_initial_CQ"]
+    assert grid["C0=0.0,Q0=0.0"] >= 0.9
+    assert grid["C0=0.3,Q0=0.3"] <= 0.5, grid
+
+
+# ---- P3, P4 --------------------------------------------------------------------------------------
+def test_p3_phasing_order_and_its_gates():
+    """I < C < Q in ≥ 95% of runs that open up; without the prerequisite gates (the source's
+    hypothesis, coded as gates) the order breaks in ≥ 50%."""
     f = patterns.p3(SEEDS)
     assert f["runs_that_open_up"] == 3 * len(SEEDS)
     assert f["in_order"] >= 0.95, explain(f, "in_order")
+    assert f["no_gates_in_order"] <= 0.5, explain(f, "no_gates_in_order")
 
 
-def test_p4_prerequisites_cause_phasing():
+def test_p4_prerequisites_cause_the_phasing():
     f = patterns.p4(SEEDS)
     assert f["phased_beats_open"] >= 0.9, explain(f, "phased_beats_open")
-
-
-def test_p4_knockout_prerequisite():
-    """Remove the technology prerequisite (or start with I = 0.8): the gap vanishes or reverses."""
-    f = patterns.p4(SEEDS)
-    for label in ("no_prerequisite", "ready_infra"):
+    for label in ("no_prerequisite", "ready_infra"):  # the gap vanishes or reverses
         assert f[f"{label}_phased_beats_open"] <= 0.5, explain(f, f"{label}_phased_beats_open")
         assert f[f"{label}_median_gap"] <= 0, f
 
 
+# ---- P5 ------------------------------------------------------------------------------------------
 def test_p5_plateau_under_resource_tension():
-    f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0, 8))
+    f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0,))
     assert f["plateau"] >= 0.9, explain(f, "plateau") + f"; ratio={f['plateau_ratio_median']}"
-    assert f["late_load_median"] >= 0.9
+
+
+def test_p5_late_flow_rises_with_staff_hours():
+    f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0,))
+    assert f["late_flow_rises_with_hours"] >= 0.9, explain(f, "late_flow_rises_with_hours")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (30 seeds, root 0): no plateau without coordination costs in 0.43 of seeds "
+    "(median slope ratio 0.43 vs 0.13 with them): removing coordination costs removes most of "
+    "the flattening, not all; C and Q saturate and recruitment has a finite rate (ODD §1.2)",
+)
+def test_p5_counterfactual_no_coordination_costs_no_plateau():
+    f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0,))
+    assert f["no_coordination_no_plateau"] >= 0.9, explain(f, "no_coordination_no_plateau")
 
 
 def test_p5_partner_hump_optimum_rises_with_hours():
-    f = patterns.p5(FEW, hump_seeds=FEW)
+    f = patterns.p5(FEW[:8], hump_seeds=FEW[:8])
     counts = patterns.FORCED_COUNTS
     for hours in (40, 80):
         optimum = f[f"optimum_{hours}h"]
-        assert counts[0] < optimum < counts[-1], (
-            f"hump at {hours} h/department: {f[f'hump_{hours}h']}"
-        )
+        assert counts[0] < optimum < counts[-1], f"hump at {hours} h: {f[f'hump_{hours}h']}"
     assert f["optimum_80h"] > f["optimum_40h"], (f["hump_40h"], f["hump_80h"])
 
 
-def test_p5_knockout_pairwise_cost():
-    """Without the pairwise coordination cost: higher late value and more partners."""
-    f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0, 8))
-    assert f["no_pairwise_more_value"] >= 0.9, explain(f, "no_pairwise_more_value")
-    assert f["no_pairwise_more_partners"] >= 0.9, explain(f, "no_pairwise_more_partners")
-
-
+# ---- P6 ------------------------------------------------------------------------------------------
 def test_p6_data_detachment():
     f = patterns.p6(FEW)
     stale = list(f["stale_by_reflex"].values())
     knowledge = list(f["knowledge_by_reflex"].values())
     assert stale == sorted(stale, reverse=True), f["stale_by_reflex"]
     assert knowledge == sorted(knowledge), f["knowledge_by_reflex"]
-    assert f["push_raises_staleness"] >= 0.75, explain(f, "push_raises_staleness")
-
-
-def test_p6_reflex_knockout():
-    """Reflex forced to 0: the whole catalogue is stale (the quote's "obsolète")."""
-    f = patterns.p6(FEW, reflexes=(0.0,))
     assert f["no_reflex_all_stale"] == 1.0, f
     assert f["stale_by_reflex"][0.0] >= 0.98
 
 
+def test_p6_partnership_push_crowds_out_data_upkeep():
+    f = patterns.p6(SEEDS, reflexes=(0.15,))
+    assert f["push_raises_staleness"] >= 0.75, explain(f, "push_raises_staleness")
+
+
+# ---- P7 ------------------------------------------------------------------------------------------
 def test_p7_value_destruction():
     f = patterns.p7(SEEDS)
     assert f["techno_inclusion_negative"] >= 0.9, explain(f, "techno_inclusion_negative")
     assert f["techno_wider_trust_gap"] >= 0.9, explain(f, "techno_wider_trust_gap")
     assert f["mediation_reduces_exclusion"] >= 0.9, explain(f, "mediation_reduces_exclusion")
-    assert f["breach_rate_high_exposure"] > f["breach_rate_low_exposure"], f
+
+
+def test_p7_breaches_follow_exposure_as_the_input_rule_says():
+    """The breach rule is an input (Poisson, hazard ∝ exposure): a Poisson regression of the
+    monthly breaches on the hazard recovers a positive coefficient whose interval excludes 0."""
+    f = patterns.p7(SEEDS)
+    low, _ = f["breach_exposure_ci"]
+    assert f["breach_exposure_coef"] > 0 and low > 0, f
+
+
+# ---- P8 ------------------------------------------------------------------------------------------
+def test_p8_combined_beats_phased_with_adequate_resources():
+    f = patterns.p8(SEEDS)
+    assert f["adequate_combined_beats_phased"] >= 0.9, explain(f, "adequate_combined_beats_phased")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (30 seeds, root 0): with tight resources phased ≥ combined in 0.37 of seeds "
+    "(median gap combined − phased ≈ 0): the start-up costs make the two tie, they do not "
+    "reverse the ranking at this level; see the p8 resource grid (ODD §1.2)",
+)
+def test_p8_phased_at_least_combined_when_tight():
+    f = patterns.p8(SEEDS)
+    assert f["tight_phased_at_least_combined"] >= 0.7, explain(f, "tight_phased_at_least_combined")
