@@ -1,8 +1,9 @@
 """The house: the package's import graph has no circle, and the model's core stands alone.
 
-Built from the source with `ast` (every `import`, at module level or inside a function; imports
-under `if TYPE_CHECKING:` are type-only and left out), so a circle hidden behind an in-function
-import is caught as well.
+Built from the source with `ast` (every `import`, at module level, inside a function or under
+`if TYPE_CHECKING:`), so a circle hidden behind an in-function or a type-only import is caught as
+well: the agents, for instance, see their model through a structural type (`City`), not by
+importing it.
 """
 
 from __future__ import annotations
@@ -24,14 +25,6 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _type_checking_nodes(tree: ast.AST) -> set[int]:
-    skipped: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            skipped |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
-    return skipped
-
-
 def _resolve(name: str) -> str | None:
     """The project module an imported name lives in (`sim.runs.presets.build` -> the module)."""
     while name:
@@ -45,12 +38,10 @@ def imports(module: str) -> set[str]:
     """Project modules that `module` imports (relative imports resolved)."""
     path = MODULES[module]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = _type_checking_nodes(tree)
+
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -20,6 +20,7 @@ from sim.runs.files import atomic_write
 from sim.runs.jobspec import available_cpus, model_data, plain_data
 from sim.runs.runner import replication_seeds
 from sim.runs.tasks import completed, run_tasks
+from sim.viz.plots import new_figure
 
 EXPERIMENTS: dict[str, Callable[..., pd.DataFrame]] = {}
 
@@ -66,18 +67,12 @@ def save(ctx: Context, table: pd.DataFrame, figure, name: str | None = None) -> 
     atomic_write(ctx.out / f"{name}.csv", lambda p: table.to_csv(p, index=False))
     if figure is not None:
         figure.savefig(ctx.out / f"{name}.png", dpi=120, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
-        plt.close(figure)
 
 
-def figure(ncols: int = 1, nrows: int = 1, size=(6.5, 4.2)):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+def figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] = (6.5, 4.2)):
+    """A figure of nrows × ncols axes, each `size` inches (the shared Agg figure of sim.viz)."""
+    fig = new_figure(figsize=(size[0] * ncols, size[1] * nrows))
+    return fig, fig.subplots(nrows, ncols, squeeze=False)
 
 
 def final_values(runs: pd.DataFrame, by: list[str]) -> pd.DataFrame:

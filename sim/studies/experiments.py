@@ -17,7 +17,6 @@ configuration (city=, resources=, short forms) and run in `jobs` processes.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import time
@@ -310,4 +309,4 @@ def run_experiment(cfg: DictConfig | Mapping[str, Any], out: Path) -> pd.DataFra
     return table
 
 
-__all__ = ["EXPERIMENTS", "fit_plateau", "json", "phase_headline", "run_experiment"]
+__all__ = ["EXPERIMENTS", "fit_plateau", "phase_headline", "run_experiment"]

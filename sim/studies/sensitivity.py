@@ -20,7 +20,6 @@ shard (rerunning resumes). The same table can be sent to a cluster with
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import typing
 from pathlib import Path
@@ -29,11 +28,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.core.config import CityConfig, ModelConfig, Parameters, ResourceConfig, TrajectoryConfig
+from sim.core.config import CityConfig, Parameters, ResourceConfig, TrajectoryConfig
 from sim.core.config import plausible_ranges as schema_ranges
 from sim.runs.files import atomic_write, digest
 from sim.runs.jobspec import job_tasks
 from sim.runs.tasks import completed, run_tasks
+from sim.viz.plots import new_figure
 
 log = logging.getLogger("sim.studies.sensitivity")
 
@@ -191,13 +191,8 @@ def sobol(ctx, names: list[str]) -> pd.DataFrame:
 
 
 def _figures(ctx, morris_table: pd.DataFrame, sobol_table: pd.DataFrame | None) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(13, 5.5))
-    for ax, output in zip(axes, OUTPUTS, strict=True):
+    fig = new_figure(figsize=(13, 5.5))
+    for ax, output in zip(fig.subplots(1, len(OUTPUTS)), OUTPUTS, strict=True):
         t = morris_table[morris_table["output"] == output]
         ax.errorbar(t["mu_star"], t["sigma"], xerr=t["mu_star_conf"], fmt="o", ms=4, alpha=0.7)
         for r in t.nsmallest(8, "rank").itertuples():
@@ -207,11 +202,10 @@ def _figures(ctx, morris_table: pd.DataFrame, sobol_table: pd.DataFrame | None) 
         ax.set_title(f"Morris: {output} ({int(t['runs'].iloc[0])} runs)")
     fig.tight_layout()
     fig.savefig(ctx.out / "morris.png", dpi=120)
-    plt.close(fig)
     if sobol_table is None:
         return
-    fig, axes = plt.subplots(1, len(OUTPUTS), figsize=(13, 4.5))
-    for ax, output in zip(axes, OUTPUTS, strict=True):
+    fig = new_figure(figsize=(13, 4.5))
+    for ax, output in zip(fig.subplots(1, len(OUTPUTS)), OUTPUTS, strict=True):
         t = sobol_table[sobol_table["output"] == output]
         x = np.arange(len(t))
         ax.bar(x - 0.2, t["S1"], 0.4, yerr=t["S1_conf"], label="first order S1")
@@ -221,7 +215,6 @@ def _figures(ctx, morris_table: pd.DataFrame, sobol_table: pd.DataFrame | None) 
         ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(ctx.out / "sobol.png", dpi=120)
-    plt.close(fig)
 
 
 def analyse(ctx) -> pd.DataFrame:
@@ -241,14 +234,3 @@ def analyse(ctx) -> pd.DataFrame:
     if s is not None:
         log.info("Sobol:\n%s", s.to_string(index=False))
     return m
-
-
-def check_ranges() -> None:
-    """Every plausible range lies inside its field's allowed bounds (the schema's own check)."""
-    for path, (lo, hi) in schema_ranges().items():
-        section, name = path.split(".", 1)
-        f = {f.name: f for f in dataclasses.fields(SECTIONS[section])}[name]
-        a, b = f.metadata["bounds"]
-        ModelConfig().replace(**{path: type(f.default)(lo)})
-        ModelConfig().replace(**{path: type(f.default)(hi)})
-        assert (a is None or a <= lo) and (b is None or hi <= b), path

@@ -37,7 +37,9 @@ STOCK_LABELS = {"infrastructure": "I", "culture": "C", "institutions": "Q"}
 FIGURES = ("value_over_time", "dimensions", "governance_paths", "stocks")
 
 
-def _figure(**kwargs) -> Figure:
+def new_figure(**kwargs) -> Figure:
+    """A matplotlib Figure with the non-interactive Agg backend (no display, no pyplot state:
+    safe in worker processes and in the app's threads)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,7 +84,7 @@ def _title_suffix(runs: pd.DataFrame) -> str:
 
 def value_over_time(runs: pd.DataFrame) -> Figure:
     """Net public value flow per month and cumulative value, per scenario (median, 5–95% band)."""
-    fig = _figure(figsize=(12, 4.8), layout="constrained")
+    fig = new_figure(figsize=(12, 4.8), layout="constrained")
     axes = fig.subplots(1, 2)
     colours = scenario_colours(_scenarios(runs))
     for ax, column, label in (
@@ -102,7 +104,7 @@ def value_over_time(runs: pd.DataFrame) -> Figure:
 
 def dimensions(runs: pd.DataFrame) -> Figure:
     """The nine net value dimensions (gross − destroyed) over time, one panel each."""
-    fig = _figure(figsize=(13, 10), layout="constrained")
+    fig = new_figure(figsize=(13, 10), layout="constrained")
     axes = fig.subplots(3, 3, sharex=True).ravel()
     colours = scenario_colours(_scenarios(runs))
     for ax, dim in zip(axes, DIMENSIONS, strict=True):
@@ -129,7 +131,7 @@ def governance_paths(runs: pd.DataFrame) -> Figure:
     """
     from matplotlib.lines import Line2D
 
-    fig = _figure(figsize=(8, 7.5), layout="constrained")
+    fig = new_figure(figsize=(8, 7.5), layout="constrained")
     ax = fig.subplots()
     names = _scenarios(runs)
     colours = scenario_colours(names)
@@ -211,7 +213,7 @@ def governance_paths(runs: pd.DataFrame) -> Figure:
 
 def stocks(runs: pd.DataFrame) -> Figure:
     """Infrastructure I, culture C and institutions Q over time, per scenario (5–95% band)."""
-    fig = _figure(figsize=(14, 4.6), layout="constrained")
+    fig = new_figure(figsize=(14, 4.6), layout="constrained")
     axes = fig.subplots(1, 3, sharey=True)
     colours = scenario_colours(_scenarios(runs))
     for ax, (column, letter) in zip(axes, STOCK_LABELS.items(), strict=True):

@@ -9,13 +9,10 @@ read their state from the arrays so that they remain inspectable Mesa agents.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import mesa
 import numpy as np
-
-if TYPE_CHECKING:
-    from sim.core.model import GovernanceModel
 
 AGE_GROUPS = ("15-29", "30-44", "45-59", "60-74", "75+")
 AGE_SHARES = np.array([0.23, 0.24, 0.25, 0.18, 0.10])  # adults, France (INSEE, rounded)
@@ -142,12 +139,18 @@ class Population:
         )
 
 
+class _Populated(Protocol):
+    """What a Citizen view reads of its model: the population arrays."""
+
+    population: Population
+
+
 class Citizen(mesa.Agent):
     """A resident, as a view on row `index` of the model's Population arrays."""
 
-    model: GovernanceModel
+    model: _Populated
 
-    def __init__(self, model: GovernanceModel, index: int) -> None:
+    def __init__(self, model: _Populated, index: int) -> None:
         super().__init__(model)
         self.index = index
 

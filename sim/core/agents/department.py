@@ -11,8 +11,8 @@ import numpy as np
 from sim.core.openness import scale
 
 if TYPE_CHECKING:
+    from sim.core.agents.city import City
     from sim.core.governance import Course
-    from sim.core.model import GovernanceModel
 
 NAMES = (
     "water",
@@ -90,9 +90,9 @@ class Department(mesa.Agent):
     its data, Courmont 2019), and this month's demand, allocation and load per task.
     """
 
-    model: GovernanceModel
+    model: City
 
-    def __init__(self, model: GovernanceModel, index: int, maturity: float, silo: float) -> None:
+    def __init__(self, model: City, index: int, maturity: float, silo: float) -> None:
         super().__init__(model)
         self.index = index
         self.name = NAMES[index % len(NAMES)] + ("" if index < len(NAMES) else f" {index}")

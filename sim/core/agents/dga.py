@@ -9,9 +9,9 @@ import mesa
 from sim.core.openness import scale
 
 if TYPE_CHECKING:
+    from sim.core.agents.city import City
     from sim.core.agents.department import Department
     from sim.core.governance import Course
-    from sim.core.model import GovernanceModel
 
 PUSH_HOURS = 6.0  # h/month per department to drive deployment at full proactivity
 CROSS_SILO_HOURS = 6.0  # h/month per department to broker transversal data projects
@@ -26,9 +26,9 @@ class DGA(mesa.Agent):
     (Bitterman & Koliba 2020: capacity is the bottleneck of collaborative governance).
     """
 
-    model: GovernanceModel
+    model: City
 
-    def __init__(self, model: GovernanceModel, portfolio: list[Department]) -> None:
+    def __init__(self, model: City, portfolio: list[Department]) -> None:
         super().__init__(model)
         self.portfolio = portfolio
         self.hours = model.config.resources.dga_hours

@@ -13,9 +13,9 @@ from sim.core.governance import Course, Trajectory, budget_shares, make_trajecto
 from sim.core.openness import OUTREACH_FULL, funding
 
 if TYPE_CHECKING:
+    from sim.core.agents.city import City
     from sim.core.agents.department import Department
     from sim.core.agents.partner import PrivatePartner
-    from sim.core.model import GovernanceModel
 
 COMMITMENT_RECOVERY = 0.05  # per month: a new executive regains "pilotage fort" within a year
 REELECTION_MIDPOINT = 0.45  # legitimacy at which re-election is a coin toss (assumption)
@@ -33,9 +33,9 @@ class Mayor(mesa.Agent):
     next month's budget.
     """
 
-    model: GovernanceModel
+    model: City
 
-    def __init__(self, model: GovernanceModel, trajectory: Trajectory, legitimacy: float) -> None:
+    def __init__(self, model: City, trajectory: Trajectory, legitimacy: float) -> None:
         super().__init__(model)
         self.trajectory = trajectory
         self.commitment = 1.0

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
+    from sim.core.agents.city import City
     from sim.core.agents.department import Department
-    from sim.core.model import GovernanceModel
 
 KINDS = ("vendor", "start-up", "association", "university", "utility")
 # Appetite for data (drives privacy exposure): vendors and start-ups monetise data (assumption).
@@ -37,11 +37,9 @@ class PrivatePartner(mesa.Agent):
     temps", source §3.6).
     """
 
-    model: GovernanceModel
+    model: City
 
-    def __init__(
-        self, model: GovernanceModel, kind: str, capability: float, alignment: float
-    ) -> None:
+    def __init__(self, model: City, kind: str, capability: float, alignment: float) -> None:
         super().__init__(model)
         self.kind = kind
         self.capability = capability
