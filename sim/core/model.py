@@ -50,6 +50,23 @@ TRANSPARENCY_BASE = 0.3  # a fresh catalogue informs even before the platform ma
 CULTURE_DRIVE_PRACTICE, CULTURE_DRIVE_CROSS_SILO = 0.3, 0.2  # what moves culture besides HR
 
 
+def poisson_draw(mean: float, u: float) -> int:
+    """A Poisson count by inversion of one uniform `u`.
+
+    numpy's Poisson sampler consumes a varying number of uniforms, so two paired runs whose
+    hazards differ would drift onto different random streams after their first breach; one
+    uniform per month keeps replication k of every scenario on the same stream (common random
+    numbers).
+    """
+    k, term = 0, math.exp(-mean)
+    cumulative = term
+    while u > cumulative and term > 0.0:
+        k += 1
+        term *= mean / k
+        cumulative += term
+    return k
+
+
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
 
@@ -271,7 +288,7 @@ class GovernanceModel(mesa.Model):
         """Breaches: Poisson with hazard ∝ data exposure (source §4.2)."""
         exposure = self.data_exposure()
         hazard = self.config.parameters.breach_hazard * exposure
-        return Privacy(exposure, hazard, int(self.rng.poisson(hazard)))
+        return Privacy(exposure, hazard, poisson_draw(hazard, float(self.rng.random())))
 
     def _citizens_react(
         self, course: Course, staff: StaffMonth, privacy: Privacy

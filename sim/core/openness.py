@@ -2,15 +2,17 @@
 
 The source's recommendation is conditional: combine proactive and open governance from the start
 *and give openness the appropriate resources* (§4.1); its cases say that open work "demands an
-enormous amount of time" (§3.6). Three open programmes carry that cost here — the participation
-platform, the partnership office (outreach) and the open-data portal — each with
+enormous amount of time" (§3.6). The open programmes — the participation platform, the
+partnership office (outreach) and the open-data work — carry that cost here:
 
-* a **budget start-up**: a line below `programme_startup` M€/month buys nothing (a platform
-  licence and a community manager are paid before the first contribution), above it the effect
-  rises linearly to full funding;
-* a **staff start-up**: every department owes `programme_hours` a month to the programmes
-  (moderation, data governance, partnership meetings) before they yield; a programme staffed
-  below `MIN_STAFFING` of that start-up yields nothing, above it the effect rises linearly.
+* a **budget start-up** for the platform and the partnership office: a line below
+  `programme_startup` M€/month buys nothing (a platform licence and a community manager are paid
+  before the first contribution), above it the effect rises linearly to full funding;
+* a **staff start-up** for all of them: every department owes `programme_hours` × scale(o) a
+  month to the programmes (moderation, data governance, partnership meetings) before they yield;
+  programmes staffed below `MIN_STAFFING` of that start-up yield nothing, above it the effect
+  rises linearly. Open *practice* (model: funding × staffing × scale) drives culture,
+  institutions and the publication of open data.
 
 These hours produce no value themselves: under tight resources they are the opportunity cost of
 opening early, taken from deployment and from the programmes' own work.

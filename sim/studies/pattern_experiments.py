@@ -138,19 +138,19 @@ def net_negative(ctx: Context) -> pd.DataFrame:
     mediation) with tight resources; report the sets where cumulative net value is negative."""
     n = int(ctx.study.get("samples", 64))
     ranges = plausible_ranges()
-    names = [k for k in ranges if not k.startswith("trajectory.")]
+    fixed = set(patterns.TIGHT)  # the resource level is the scenario, not sampled
+    names = [k for k in ranges if not k.startswith("trajectory.") and k not in fixed]
     sample = qmc.LatinHypercube(d=len(names), seed=int(ctx.study.get("design_seed", 0))).random(n)
     low = np.array([ranges[k][0] for k in names])
     high = np.array([ranges[k][1] for k in names])
     points = low + sample * (high - low)
-    base = patterns._config("proactive", patterns._key({**patterns.TECHNO_PUSH, **patterns.TIGHT}))
+    base = patterns.case_config("proactive", {**patterns.TECHNO_PUSH, **patterns.TIGHT})
     tasks = []
     for i, point in enumerate(points):
         changes = {
             k: (round(v) if isinstance(_default(k), int) else float(v))
             for k, v in zip(names, point, strict=True)
         }
-        changes.update({k: v for k, v in patterns.TIGHT.items()})
         config = ModelConfig.from_dict(set_paths(base.to_dict(), changes))
         tasks += [({"point": i}, config, int(s)) for s in ctx.seeds]
     runs = completed(run_tasks(tasks, ctx.jobs))

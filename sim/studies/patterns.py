@@ -58,7 +58,8 @@ def _key(changes: Mapping[str, Any]) -> Change:
     return tuple(sorted(changes.items()))
 
 
-def _config(kind: str, changes: Change) -> ModelConfig:
+def case_config(kind: str, changes: Mapping[str, Any] | Change) -> ModelConfig:
+    """The default city under scenario `kind` with dotted-path changes (a case of a pattern)."""
     return scenario(kind, **dict(changes))
 
 
@@ -73,7 +74,7 @@ def prefetch(
     todo = [w for w in wanted if w not in _RUNS]
     if not todo:
         return
-    tasks = [({"i": i}, _config(k, ch), s) for i, (k, ch, s) in enumerate(todo)]
+    tasks = [({"i": i}, case_config(k, ch), s) for i, (k, ch, s) in enumerate(todo)]
     table = completed(run_tasks(tasks, jobs)).drop(columns="config_id")
     for (_, frame), key in zip(table.groupby("i", sort=True), todo, strict=True):
         _RUNS[key] = frame.drop(columns="i").reset_index(drop=True)
@@ -85,7 +86,7 @@ def runs(kind: str, seeds: Sequence[int], **changes: Any) -> list[pd.DataFrame]:
     for s in seeds:
         key = (kind, _key(changes), int(s))
         if key not in _RUNS:
-            _RUNS[key] = run(_config(kind, key[1]), key[2])
+            _RUNS[key] = run(case_config(kind, key[1]), key[2])
         out.append(_RUNS[key])
     return out
 
@@ -183,7 +184,7 @@ def p1_robustness(
     """
     changes = [c for c in oat_changes(factor) if paths is None or c[0] in paths]
     tasks = [
-        ({"change": i, "scenario": kind}, _config(kind, _key({path: value})), int(seed))
+        ({"change": i, "scenario": kind}, case_config(kind, _key({path: value})), int(seed))
         for i, (path, _, value) in enumerate(changes)
         for kind in ("open", "proactive")
         for seed in seeds

@@ -16,11 +16,9 @@ import numpy as np
 
 AGE_GROUPS = ("15-29", "30-44", "45-59", "60-74", "75+")
 AGE_SHARES = np.array([0.23, 0.24, 0.25, 0.18, 0.10])  # adults, France (INSEE, rounded)
-ILLECTRONISM = np.array([0.03, 0.05, 0.10, 0.24, 0.62])  # by age group (INSEE 2019)
+ILLECTRONISM = np.array([0.03, 0.05, 0.10, 0.24, 0.62])  # by age group (INSEE 2021 profile)
 LITERACY_THRESHOLD = 0.3  # below: illectronic (cannot use online services unaided)
 LITERACY_BOOST = 0.15  # literacy gained by one mediation session (assumption)
-PARTICIPATION_CHANNEL = 0.15  # M€/month that funds a full participation platform + mediation
-MEDIATION_NEED = 0.10  # M€/month of mediation that reaches every illectronic resident (assumption)
 YEAR = 12  # months: participation is reported as residents who took part in the last year
 PROPENSITY_SPREAD = 2.0  # σ of the log-normal participation propensity (mean 1): 90-9-1 inequality
 

@@ -1,0 +1,187 @@
+"""The rules of revision 2 that make openness cost before it yields (source §3.6, §4.1), the
+DGA's attention demand, data reuse by partners, the recruitment's reputation cost and the
+breach draw that keeps paired runs on one random stream."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import small_config
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.core.agents.department import TASKS
+from sim.core.agents.dga import CROSS_SILO_HOURS, PUSH_HOURS
+from sim.core.agents.partner import DATA_REUSE
+from sim.core.governance import Course
+from sim.core.model import GovernanceModel, poisson_draw
+from sim.core.openness import (
+    MIN_STAFFING,
+    OPEN_RAMP,
+    OUTREACH_FULL,
+    funding,
+    scale,
+    staffing_effect,
+)
+
+unit = st.floats(0.0, 1.0, allow_nan=False)
+
+
+# ---- start-up costs ------------------------------------------------------------------------------
+def test_a_line_below_the_startup_buys_nothing():
+    assert funding(0.019, 0.02, 0.075) == 0.0
+    assert funding(0.02, 0.02, 0.075) == 0.0
+    assert funding(0.075, 0.02, 0.075) == 1.0
+    assert funding(0.0475, 0.02, 0.075) == pytest.approx(0.5)
+
+
+@given(st.floats(0, 2), st.floats(0, 0.1), st.floats(0.1, 1))
+def test_funding_is_a_share_and_rises_with_the_line(amount, startup, full):
+    f = funding(amount, startup, full)
+    assert 0.0 <= f <= 1.0
+    assert funding(amount + 0.01, startup, full) >= f
+
+
+def test_programmes_scale_with_openness_up_to_the_ramp():
+    assert scale(0.0) == 0.0
+    assert scale(OPEN_RAMP / 2) == pytest.approx(0.5)
+    assert scale(OPEN_RAMP) == scale(1.0) == 1.0
+
+
+@given(unit)
+def test_a_programme_below_minimum_staffing_yields_nothing(staffed):
+    effect = staffing_effect(staffed)
+    assert 0.0 <= effect <= 1.0
+    if staffed <= MIN_STAFFING:
+        assert effect == 0.0
+    assert staffing_effect(1.0) == 1.0
+
+
+def test_programme_hours_are_a_department_task_that_scales_with_openness():
+    model = GovernanceModel(small_config(**{"resources.programme_hours": 8.0}), rng=0)
+    d = model.departments[0]
+    work = model._workload(Course(0.5, 0.9, 1.0, _lines(1.0), 1.0))
+    closed = d.plan(Course(0.9, 0.0, 1.0, _lines(1.0), 1.0), work, 0)
+    opened = d.plan(Course(0.5, 0.9, 1.0, _lines(1.0), 1.0), work, 0)
+    i = TASKS.index("programmes")
+    assert closed[i] == 0.0
+    assert opened[i] == pytest.approx(8.0)
+
+
+def _lines(budget: float) -> dict[str, float]:
+    return {k: budget * s for k, s in {"infrastructure": 0.4, "organisation": 0.2,
+            "institutions": 0.1, "participation": 0.15, "partnerships": 0.15}.items()}  # fmt: skip
+
+
+def test_starved_programmes_stall_open_practice():
+    """With one staff hour per department, the programmes get under half their start-up: no
+    practice, so no publication and no institutions, whatever the plan says."""
+    frame = _run(**{"trajectory.kind": "open", "resources.staff_hours": 1.0})
+    assert (frame["programme_staffing"] == 0.0).all()
+    assert frame["published_share"].max() == 0.0
+    assert frame["institutions"].max() == 0.0
+
+
+def test_ample_hours_staff_the_programmes():
+    frame = _run(**{"trajectory.kind": "open", "resources.staff_hours": 500.0})
+    assert (frame["programme_staffing"] == 1.0).all()
+
+
+def _run(**changes):
+    from sim.runs.runner import run
+
+    return run(small_config(months=24, **changes), 3)
+
+
+# ---- DGA attention -------------------------------------------------------------------------------
+def test_dga_demand_adds_push_brokering_and_committees():
+    model = GovernanceModel(small_config(**{"resources.dga_hours": 1000.0}), rng=0)
+    dga = model.dgas[0]
+    n = len(dga.portfolio)
+    course = Course(0.8, 0.6, 1.0, _lines(1.0), 1.0)
+    dga.steer(course)
+    res = model.config.resources
+    expected = 0.8 * PUSH_HOURS * n + 0.6 * CROSS_SILO_HOURS * n + res.programme_attention * n
+    assert dga.demand == pytest.approx(expected)
+    assert dga.support == 1.0 and dga.unmet == 0.0
+
+
+def test_dga_attention_binds_and_every_request_gets_the_same_share():
+    model = GovernanceModel(small_config(**{"resources.dga_hours": 5.0}), rng=0)
+    dga = model.dgas[0]
+    dga.steer(Course(0.9, 0.9, 1.0, _lines(1.0), 1.0))
+    assert dga.support == pytest.approx(5.0 / dga.demand)
+    assert dga.unmet == pytest.approx(dga.demand - 5.0)
+    assert all(d.dga_support == dga.support for d in dga.portfolio)
+
+
+def test_without_coordination_costs_partners_cost_no_dga_time():
+    model = GovernanceModel(small_config(**{"mechanisms.coordination_costs": False}), rng=0)
+    dga = model.dgas[0]
+    dga.portfolio[0].partners_hosted = 10
+    course = Course(0.0, 1.0, 1.0, _lines(1.0), 1.0)
+    dga.steer(course)
+    with_partners = dga.demand
+    dga.portfolio[0].partners_hosted = 0
+    dga.steer(course)
+    assert with_partners == dga.demand
+
+
+# ---- partners: data reuse, reputation ---------------------------------------------------------
+def test_partners_produce_less_from_a_stale_catalogue():
+    model = GovernanceModel(small_config(), rng=0)
+    model.infrastructure = model.culture = 1.0
+    partner = next(p for p in model.partners if p.co_creates)
+    partner.join(model.departments[0])
+    partner.cooperate(fresh_data=1.0)
+    fresh = partner.output
+    partner.cooperate(fresh_data=0.0)
+    assert partner.output == pytest.approx(fresh * (1.0 - DATA_REUSE))
+
+
+def test_burnt_partners_lower_the_citys_draw_on_the_pool():
+    """Same draws, same expected joins: a pool whose alignment was burnt recruits fewer."""
+    joined = []
+    for burn in (False, True):
+        model = GovernanceModel(small_config(**{"parameters.recruitment_rate": 5.0}), rng=4)
+        if burn:
+            for p in model.co_creators:
+                p.alignment = 0.5 * p.base_alignment
+        course = Course(0.5, 1.0, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)
+        model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 0.0)
+        joined.append(len(model.co_creation_partners))
+    assert joined[1] < joined[0]
+
+
+def test_spare_coordination_capacity_is_the_slack():
+    """No spare hours and no push: nobody joins; spare hours for one partnership: they do."""
+    counts = []
+    for load in (1.0, 0.0):
+        model = GovernanceModel(
+            small_config(**{"parameters.recruitment_rate": 5.0, "parameters.push": 0.0}), rng=2
+        )
+        for d in model.departments:
+            d.demand = np.zeros(len(TASKS))
+            d.demand[0] = load * d.hours
+        course = Course(0.5, 1.0, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)
+        model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 12.0)
+        counts.append(len(model.co_creation_partners))
+    assert counts[0] == 0 < counts[1]
+
+
+# ---- the breach draw ---------------------------------------------------------------------------
+@given(st.floats(0.0, 5.0), unit)
+def test_poisson_draw_is_monotone_in_the_uniform(mean, u):
+    k = poisson_draw(mean, u)
+    assert k >= 0
+    assert poisson_draw(mean, min(1.0, u + 0.1)) >= k
+
+
+def test_poisson_draw_has_the_poisson_mean_and_zero_probability():
+    rng = np.random.default_rng(0)
+    for mean in (0.01, 0.7, 4.0):
+        draws = np.array([poisson_draw(mean, rng.random()) for _ in range(40_000)])
+        assert draws.mean() == pytest.approx(mean, rel=0.05, abs=0.002)
+        assert (draws == 0).mean() == pytest.approx(math.exp(-mean), abs=0.01)
