@@ -98,14 +98,17 @@ def _event_rules(horizon: int, lang: str, kinds: tuple[str, ...]) -> list[dict[s
         "scale": {"domain": list(EVENT_COLOURS), "range": list(EVENT_COLOURS.values())},
     }  # fmt: skip
     keep = {"filter": {"field": "kind", "oneOf": list(kinds)}}
+    text = {"x": x, "y": {"field": "row", "type": "quantitative", "scale": None},
+            "text": {"field": "label"}, "color": colour}
+    late = f"datum.month > {0.7 * horizon}"  # labels near the right edge hang to the left
     return [
         {"data": {"name": "events"}, "transform": [keep],
          "mark": {"type": "rule", "strokeDash": [5, 3], "strokeWidth": 2},
          "encoding": {"x": x, "color": colour}},
-        {"data": {"name": "events"}, "transform": [keep],
-         "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top", "fontSize": FONT},
-         "encoding": {"x": x, "y": {"field": "row", "type": "quantitative", "scale": None},
-                      "text": {"field": "label"}, "color": colour}},
+        {"data": {"name": "events"}, "transform": [keep, {"filter": f"!({late})"}],
+         "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top"}, "encoding": text},
+        {"data": {"name": "events"}, "transform": [keep, {"filter": late}],
+         "mark": {"type": "text", "align": "right", "dx": -3, "baseline": "top"}, "encoding": text},
     ]  # fmt: skip
 
 
@@ -119,8 +122,11 @@ def path_spec(lang: str, presets: dict[str, tuple[float, float]]) -> dict[str, A
     marks = [
         {"data": {"values": corners}, "mark": {"type": "square", "size": 140, "color": "#999"},
          "encoding": {"x": x, "y": y}},
-        {"data": {"values": corners},
+        {"data": {"values": [c for c in corners if c["p"] <= 0.6]},
          "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": "#555"},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
+        {"data": {"values": [c for c in corners if c["p"] > 0.6]},
+         "mark": {"type": "text", "align": "right", "dx": -9, "dy": -9, "color": "#555"},
          "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
         {"data": {"name": "rows"}, "mark": {"type": "line", "color": RUN, "strokeWidth": 3},
          "encoding": {"x": x, "y": y, "order": {"field": "month", "type": "quantitative"}}},
@@ -133,9 +139,6 @@ def path_spec(lang: str, presets: dict[str, tuple[float, float]]) -> dict[str, A
          "mark": {"type": "point", "filled": True, "size": 380, "color": RUN, "stroke": "black",
                   "strokeWidth": 2, "opacity": 1},
          "encoding": {"x": x, "y": y}},
-        {"data": {"name": "now"},
-         "mark": {"type": "text", "align": "right", "dx": -14, "dy": 16, "fontWeight": "bold"},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
     ]  # fmt: skip
     return {**_base(i18n.text("chart_path", lang), i18n.text("chart_path_sub", lang)),
             "layer": marks}  # fmt: skip
@@ -210,7 +213,7 @@ def load_spec(lang: str, departments: list[str], ranges: Ranges) -> dict[str, An
     """Each department's load now (horizontal bars, readable names), the capacity line at 1."""
     x = {"field": "load", "type": "quantitative", "scale": {"domain": [0, ranges.load]},
          "axis": {"title": i18n.text("axis_load", lang), "tickCount": 4}}
-    y = {"field": "department", "type": "nominal", "sort": departments,
+    y = {"field": "department", "type": "nominal", "scale": {"domain": departments},
          "axis": {"title": None, "labelLimit": 140}}
     level = {"field": "level", "type": "nominal", "legend": None,
              "scale": {"domain": ["ok", "near", "over"],
@@ -302,12 +305,12 @@ def compare_path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[
     colour = {"field": "run", "type": "nominal", "scale": {"domain": list(names), "range": [RUN, RUN_B]},
               "legend": {"title": None, "orient": "bottom-right", "fillColor": "rgba(255,255,255,0.85)",
                          "padding": 4}}  # fmt: skip
-    line = spec["layer"][2]
+    line = spec["layer"][3]
     line["mark"] = {"type": "line", "strokeWidth": 3}
     line["encoding"] = {**line["encoding"], "color": colour, "detail": {"field": "run"}}
-    now = spec["layer"][4]
+    now = spec["layer"][5]
     now["mark"] = {**now["mark"], "size": 260}
     now["mark"].pop("color")
     now["encoding"] = {**now["encoding"], "color": {**colour, "legend": None}}
-    spec["layer"] = spec["layer"][:3] + [now]
+    spec["layer"] = spec["layer"][:4] + [now]
     return spec

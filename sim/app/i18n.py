@@ -48,8 +48,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "levers": ("Levers — act at once, even while playing", "Leviers — agissent aussitôt, même en lecture"),
     "lever_proactivity": ("Proactivity p", "Proactivité p"),
     "lever_openness": ("Openness o", "Ouverture o"),
-    "lever_budget": ("Budget (M€ per month)", "Budget (M€ par mois)"),
-    "lever_staff_hours": ("Staff hours (per department per month)", "Heures d'agents (par service et par mois)"),
+    "lever_budget": ("Budget", "Budget"),
+    "lever_staff_hours": ("Staff hours", "Heures d'agents"),
+    "unit_budget": ("{value} M€/month", "{value} M€/mois"),
+    "unit_staff_hours": ("{value} h/dept.", "{value} h/service"),
     "helm_follow": ("The mayor follows the {kind} trajectory.", "Le maire suit la trajectoire {kind}."),
     "helm_held": (
         "You steer: p and o stay where you put them.",
@@ -60,6 +62,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lever_none": ("none yet: move a lever above", "aucun pour l'instant : bougez un levier ci-dessus"),
     "lever_item": ("month {month}: {lever} → {value}", "mois {month} : {lever} → {value}"),
     "lever_resume": ("month {month}: back to the trajectory", "mois {month} : retour à la trajectoire"),
+    "label_value": ("{label}: {value}", "{label} : {value}"),
     # ---- setup ----------------------------------------------------------------------------------
     "setup": ("Setup — applies at Reset", "Paramétrage — appliqué à la réinitialisation"),
     "trajectory": ("Trajectory", "Trajectoire"),

@@ -185,9 +185,12 @@ def LeversCard(hub: Hub, status: solara.Reactive, lang: str):
             if abs(float(v) - shown) > 1e-6:
                 hub.pull(name, v)
 
+        shown = i18n.number(value, lang, digits)
+        if name in ("budget", "staff_hours"):
+            shown = i18n.text(f"unit_{name}", lang, value=shown)
         with solara.Div(classes=[f"govsim-lever-{name}"]):
             solara.SliderFloat(
-                f"{i18n.text(f'lever_{name}', lang)}: {i18n.number(value, lang, digits)}",
+                i18n.text("label_value", lang, label=i18n.text(f"lever_{name}", lang), value=shown),
                 value=value,
                 min=lo,
                 max=hi,
@@ -237,7 +240,7 @@ def SetupCard(setup: solara.Reactive, lang: str):
     ]  # fmt: skip
     Select(i18n.text("city", lang), s["city"], cities, lambda v: update(city=v))
     solara.SliderFloat(
-        f"{i18n.text('push', lang)}: {i18n.number(s['push'], lang, 2)}",
+        i18n.text("label_value", lang, label=i18n.text("push", lang), value=i18n.number(s["push"], lang, 2)),
         value=s["push"], min=0, max=1, step=0.05, on_value=lambda v: update(push=v),
     )  # fmt: skip
     solara.Switch(label=i18n.text("mediation", lang), value=s["mediation"], on_value=lambda v: update(mediation=v))
@@ -391,6 +394,7 @@ def command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # it covered the bottom-right chart
     return env
 
 
