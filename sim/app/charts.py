@@ -40,9 +40,16 @@ EVENT_COLOURS = {
     "crossover": OKABE_ITO["black"],
 }
 DIMENSION_COLOURS = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
-    "#F0E442", "#D55E00", "#999999", "#8C6D31",
-)  # fmt: skip
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#D55E00",
+    "#999999",
+    "#8C6D31",
+)
 FONT = 14  # the smallest text on any chart, in px (readable from the back of a classroom)
 STORY_HEIGHT = 320
 OTHER_HEIGHT = 300
@@ -60,88 +67,165 @@ class Ranges:
 
 def _base(title: str, subtitle: str) -> dict[str, Any]:
     return {
-        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": FONT + 3,
-                  "subtitleFontSize": FONT, "subtitleColor": "#333", "offset": 6},
+        "title": {
+            "text": title,
+            "subtitle": subtitle,
+            "anchor": "start",
+            "fontSize": FONT + 3,
+            "subtitleFontSize": FONT,
+            "subtitleColor": "#333",
+            "offset": 6,
+        },
         "config": {
             "font": "Roboto, Helvetica, Arial, sans-serif",
-            "axis": {"labelFontSize": FONT, "titleFontSize": FONT, "titleFontWeight": "normal",
-                     "labelColor": "#222", "titleColor": "#222", "gridColor": "#e6e6e6"},
+            "axis": {
+                "labelFontSize": FONT,
+                "titleFontSize": FONT,
+                "titleFontWeight": "normal",
+                "labelColor": "#222",
+                "titleColor": "#222",
+                "gridColor": "#e6e6e6",
+            },
             "legend": {"labelFontSize": FONT, "titleFontSize": FONT, "symbolSize": 160},
             "text": {"fontSize": FONT},
             "view": {"stroke": None},
         },
-    }  # fmt: skip
+    }
 
 
 def _months(horizon: int, lang: str) -> dict[str, Any]:
     step = 24 if horizon > 60 else 12
     return {
-        "field": "month", "type": "quantitative", "scale": {"domain": [0, horizon], "nice": False},
-        "axis": {"title": i18n.text("axis_month", lang), "values": list(range(0, horizon + 1, step))},
-    }  # fmt: skip
+        "field": "month",
+        "type": "quantitative",
+        "scale": {"domain": [0, horizon], "nice": False},
+        "axis": {
+            "title": i18n.text("axis_month", lang),
+            "values": list(range(0, horizon + 1, step)),
+        },
+    }
 
 
 def _y(field: str, title: str, domain: tuple[float, float], **axis: Any) -> dict[str, Any]:
     # unionWith: the range holds still for the whole run; a lever that pushes past it widens it.
     return {
-        "field": field, "type": "quantitative",
+        "field": field,
+        "type": "quantitative",
         "scale": {"domain": {"unionWith": [domain[0], domain[1]]}, "nice": False, "zero": False},
         "axis": {"title": title, "tickCount": 5, **axis},
-    }  # fmt: skip
+    }
 
 
 def _event_rules(horizon: int, lang: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Vertical rules with short labels for elections, the switch to openness and levers."""
     x = _months(horizon, lang)
     colour = {
-        "field": "kind", "type": "nominal", "legend": None,
+        "field": "kind",
+        "type": "nominal",
+        "legend": None,
         "scale": {"domain": list(EVENT_COLOURS), "range": list(EVENT_COLOURS.values())},
-    }  # fmt: skip
+    }
     keep = {"filter": {"field": "kind", "oneOf": list(kinds)}}
-    text = {"x": x, "y": {"field": "row", "type": "quantitative", "scale": None},
-            "text": {"field": "label"}, "color": colour}
+    text = {
+        "x": x,
+        "y": {"field": "row", "type": "quantitative", "scale": None},
+        "text": {"field": "label"},
+        "color": colour,
+    }
     late = f"datum.month > {0.7 * horizon}"  # labels near the right edge hang to the left
     return [
-        {"data": {"name": "events"}, "transform": [keep],
-         "mark": {"type": "rule", "strokeDash": [5, 3], "strokeWidth": 2},
-         "encoding": {"x": x, "color": colour}},
-        {"data": {"name": "events"}, "transform": [keep, {"filter": f"!({late})"}],
-         "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top"}, "encoding": text},
-        {"data": {"name": "events"}, "transform": [keep, {"filter": late}],
-         "mark": {"type": "text", "align": "right", "dx": -3, "baseline": "top"}, "encoding": text},
-    ]  # fmt: skip
+        {
+            "data": {"name": "events"},
+            "transform": [keep],
+            "mark": {"type": "rule", "strokeDash": [5, 3], "strokeWidth": 2},
+            "encoding": {"x": x, "color": colour},
+        },
+        {
+            "data": {"name": "events"},
+            "transform": [keep, {"filter": f"!({late})"}],
+            "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top"},
+            "encoding": text,
+        },
+        {
+            "data": {"name": "events"},
+            "transform": [keep, {"filter": late}],
+            "mark": {"type": "text", "align": "right", "dx": -3, "baseline": "top"},
+            "encoding": text,
+        },
+    ]
 
 
 def path_spec(lang: str, presets: dict[str, tuple[float, float]]) -> dict[str, Any]:
     """The proactivity × openness plane: the path so far, where it is now, the preset corners."""
-    corners = [{"p": p, "o": o, "label": i18n.text(f"kind_{k}", lang)} for k, (p, o) in presets.items()]
-    x = {"field": "p", "type": "quantitative", "scale": {"domain": [0, 1]},
-         "axis": {"title": i18n.text("axis_p", lang), "tickCount": 5}}
-    y = {"field": "o", "type": "quantitative", "scale": {"domain": [0, 1]},
-         "axis": {"title": i18n.text("axis_o", lang), "tickCount": 5}}
+    corners = [
+        {"p": p, "o": o, "label": i18n.text(f"kind_{k}", lang)} for k, (p, o) in presets.items()
+    ]
+    x = {
+        "field": "p",
+        "type": "quantitative",
+        "scale": {"domain": [0, 1]},
+        "axis": {"title": i18n.text("axis_p", lang), "tickCount": 5},
+    }
+    y = {
+        "field": "o",
+        "type": "quantitative",
+        "scale": {"domain": [0, 1]},
+        "axis": {"title": i18n.text("axis_o", lang), "tickCount": 5},
+    }
     marks = [
-        {"data": {"values": corners}, "mark": {"type": "square", "size": 140, "color": "#999"},
-         "encoding": {"x": x, "y": y}},
-        {"data": {"values": [c for c in corners if c["p"] <= 0.6]},
-         "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": "#555"},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
-        {"data": {"values": [c for c in corners if c["p"] > 0.6]},
-         "mark": {"type": "text", "align": "right", "dx": -9, "dy": -9, "color": "#555"},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
-        {"data": {"name": "rows"}, "mark": {"type": "line", "color": RUN, "strokeWidth": 3},
-         "encoding": {"x": x, "y": y, "order": {"field": "month", "type": "quantitative"}}},
-        {"data": {"name": "events"}, "transform": [{"filter": "datum.kind !== 'breach'"}],
-         "mark": {"type": "point", "filled": True, "size": 110, "shape": "diamond"},
-         "encoding": {"x": x, "y": y, "color": {
-             "field": "kind", "type": "nominal", "legend": None,
-             "scale": {"domain": list(EVENT_COLOURS), "range": list(EVENT_COLOURS.values())}}}},
-        {"data": {"name": "now"},
-         "mark": {"type": "point", "filled": True, "size": 380, "color": RUN, "stroke": "black",
-                  "strokeWidth": 2, "opacity": 1},
-         "encoding": {"x": x, "y": y}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_path", lang), i18n.text("chart_path_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"values": corners},
+            "mark": {"type": "square", "size": 140, "color": "#999"},
+            "encoding": {"x": x, "y": y},
+        },
+        {
+            "data": {"values": [c for c in corners if c["p"] <= 0.6]},
+            "mark": {"type": "text", "align": "left", "dx": 9, "dy": -9, "color": "#555"},
+            "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+        },
+        {
+            "data": {"values": [c for c in corners if c["p"] > 0.6]},
+            "mark": {"type": "text", "align": "right", "dx": -9, "dy": -9, "color": "#555"},
+            "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+        },
+        {
+            "data": {"name": "rows"},
+            "mark": {"type": "line", "color": RUN, "strokeWidth": 3},
+            "encoding": {"x": x, "y": y, "order": {"field": "month", "type": "quantitative"}},
+        },
+        {
+            "data": {"name": "events"},
+            "transform": [{"filter": "datum.kind !== 'breach'"}],
+            "mark": {"type": "point", "filled": True, "size": 110, "shape": "diamond"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": {
+                    "field": "kind",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": list(EVENT_COLOURS), "range": list(EVENT_COLOURS.values())},
+                },
+            },
+        },
+        {
+            "data": {"name": "now"},
+            "mark": {
+                "type": "point",
+                "filled": True,
+                "size": 380,
+                "color": RUN,
+                "stroke": "black",
+                "strokeWidth": 2,
+                "opacity": 1,
+            },
+            "encoding": {"x": x, "y": y},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_path", lang), i18n.text("chart_path_sub", lang)),
+        "layer": marks,
+    }
 
 
 def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
@@ -150,83 +234,174 @@ def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     y = _y("value", i18n.text("axis_value", lang), ranges.value)
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
-        {"data": {"name": "rows"}, "mark": {"type": "line", "color": RUN, "strokeWidth": 3.5},
-         "encoding": {"x": x, "y": y}},
-        {"data": {"name": "breaches"},
-         "mark": {"type": "point", "shape": "triangle-up", "filled": True, "size": 150,
-                  "color": EVENT_COLOURS["breach"], "stroke": "white", "strokeWidth": 1},
-         "encoding": {"x": x, "y": y}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_value", lang), i18n.text("chart_value_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "rows"},
+            "mark": {"type": "line", "color": RUN, "strokeWidth": 3.5},
+            "encoding": {"x": x, "y": y},
+        },
+        {
+            "data": {"name": "breaches"},
+            "mark": {
+                "type": "point",
+                "shape": "triangle-up",
+                "filled": True,
+                "size": 150,
+                "color": EVENT_COLOURS["breach"],
+                "stroke": "white",
+                "strokeWidth": 1,
+            },
+            "encoding": {"x": x, "y": y},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_value", lang), i18n.text("chart_value_sub", lang)),
+        "layer": marks,
+    }
 
 
 def stocks_spec(lang: str, horizon: int) -> dict[str, Any]:
     """I, C, Q on 0–1, with the month each reached half its level (the phasing clock)."""
     x = _months(horizon, lang)
     names = [i18n.text(f"stock_{s}", lang) for s in STOCK_COLOURS]
-    colour = {"field": "stock", "type": "nominal",
-              "scale": {"domain": names, "range": list(STOCK_COLOURS.values())},
-              "legend": {"title": None, "orient": "bottom-right", "direction": "vertical",
-                         "fillColor": "rgba(255,255,255,0.85)", "padding": 4}}  # fmt: skip
-    y = {"field": "level", "type": "quantitative", "scale": {"domain": [0, 1]},
-         "axis": {"title": i18n.text("axis_level", lang), "tickCount": 5}}
+    colour = {
+        "field": "stock",
+        "type": "nominal",
+        "scale": {"domain": names, "range": list(STOCK_COLOURS.values())},
+        "legend": {
+            "title": None,
+            "orient": "bottom-right",
+            "direction": "vertical",
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
+    y = {
+        "field": "level",
+        "type": "quantitative",
+        "scale": {"domain": [0, 1]},
+        "axis": {"title": i18n.text("axis_level", lang), "tickCount": 5},
+    }
     marks = [
-        {"data": {"name": "halves"}, "mark": {"type": "rule", "strokeDash": [2, 3], "strokeWidth": 2},
-         "encoding": {"x": x, "color": {**colour, "legend": None}}},
-        {"data": {"name": "halves"},
-         "mark": {"type": "text", "align": "left", "dx": 3, "baseline": "top", "fontWeight": "bold"},
-         "encoding": {"x": x, "y": {"field": "row", "type": "quantitative", "scale": None},
-                      "text": {"field": "label"}, "color": {**colour, "legend": None}}},
-        {"data": {"name": "rows"}, "mark": {"type": "line", "strokeWidth": 3},
-         "encoding": {"x": x, "y": y, "color": colour}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_stocks", lang), i18n.text("chart_stocks_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "halves"},
+            "mark": {"type": "rule", "strokeDash": [2, 3], "strokeWidth": 2},
+            "encoding": {"x": x, "color": {**colour, "legend": None}},
+        },
+        {
+            "data": {"name": "halves"},
+            "mark": {
+                "type": "text",
+                "align": "left",
+                "dx": 3,
+                "baseline": "top",
+                "fontWeight": "bold",
+            },
+            "encoding": {
+                "x": x,
+                "y": {"field": "row", "type": "quantitative", "scale": None},
+                "text": {"field": "label"},
+                "color": {**colour, "legend": None},
+            },
+        },
+        {
+            "data": {"name": "rows"},
+            "mark": {"type": "line", "strokeWidth": 3},
+            "encoding": {"x": x, "y": y, "color": colour},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_stocks", lang), i18n.text("chart_stocks_sub", lang)),
+        "layer": marks,
+    }
 
 
 def dimensions_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     """Nine dimensions stacked: gross above zero, destruction below, the net flow as a line."""
     x = _months(horizon, lang)
     names = [i18n.text(f"dim_{d}", lang) for d in DIMENSIONS]
-    colour = {"field": "dimension", "type": "nominal",
-              "scale": {"domain": names, "range": list(DIMENSION_COLOURS)},
-              "legend": {"title": None, "orient": "right", "columns": 1, "symbolType": "square",
-                         "labelLimit": 170}}  # fmt: skip
+    colour = {
+        "field": "dimension",
+        "type": "nominal",
+        "scale": {"domain": names, "range": list(DIMENSION_COLOURS)},
+        "legend": {
+            "title": None,
+            "orient": "right",
+            "columns": 1,
+            "symbolType": "square",
+            "labelLimit": 170,
+        },
+    }
     y = _y("v", i18n.text("axis_flow", lang), ranges.flow)
     band = {**y, "field": "y0"}
     area = {"type": "area", "opacity": 0.9, "interpolate": "step-after"}
     marks = [
-        {"data": {"name": "rows"}, "mark": area,
-         "encoding": {"x": x, "y": band, "y2": {"field": "y1"}, "color": colour,
-                      "detail": {"field": "side"}}},
-        {"data": {"name": "net"}, "mark": {"type": "line", "color": "black", "strokeWidth": 2.5},
-         "encoding": {"x": x, "y": y}},
-        {"data": {"values": [{"v": 0}]}, "mark": {"type": "rule", "color": "black"},
-         "encoding": {"y": {"field": "v", "type": "quantitative"}}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_dimensions", lang), i18n.text("chart_dimensions_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "rows"},
+            "mark": area,
+            "encoding": {
+                "x": x,
+                "y": band,
+                "y2": {"field": "y1"},
+                "color": colour,
+                "detail": {"field": "side"},
+            },
+        },
+        {
+            "data": {"name": "net"},
+            "mark": {"type": "line", "color": "black", "strokeWidth": 2.5},
+            "encoding": {"x": x, "y": y},
+        },
+        {
+            "data": {"values": [{"v": 0}]},
+            "mark": {"type": "rule", "color": "black"},
+            "encoding": {"y": {"field": "v", "type": "quantitative"}},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_dimensions", lang), i18n.text("chart_dimensions_sub", lang)),
+        "layer": marks,
+    }
 
 
 def load_spec(lang: str, departments: list[str], ranges: Ranges) -> dict[str, Any]:
     """Each department's load now (horizontal bars, readable names), the capacity line at 1."""
-    x = {"field": "load", "type": "quantitative", "scale": {"domain": [0, ranges.load]},
-         "axis": {"title": i18n.text("axis_load", lang), "tickCount": 4}}
-    y = {"field": "department", "type": "nominal", "scale": {"domain": departments},
-         "axis": {"title": None, "labelLimit": 140}}
-    level = {"field": "level", "type": "nominal", "legend": None,
-             "scale": {"domain": ["ok", "near", "over"],
-                       "range": [RUN, OKABE_ITO["orange"], OKABE_ITO["vermillion"]]}}  # fmt: skip
+    x = {
+        "field": "load",
+        "type": "quantitative",
+        "scale": {"domain": [0, ranges.load]},
+        "axis": {"title": i18n.text("axis_load", lang), "tickCount": 4},
+    }
+    y = {
+        "field": "department",
+        "type": "nominal",
+        "scale": {"domain": departments},
+        "axis": {"title": None, "labelLimit": 140},
+    }
+    level = {
+        "field": "level",
+        "type": "nominal",
+        "legend": None,
+        "scale": {
+            "domain": ["ok", "near", "over"],
+            "range": [RUN, OKABE_ITO["orange"], OKABE_ITO["vermillion"]],
+        },
+    }
     marks = [
-        {"data": {"name": "bars"}, "mark": {"type": "bar"},
-         "encoding": {"x": x, "y": y, "color": level}},
-        {"data": {"values": [{"load": 1}]},
-         "mark": {"type": "rule", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
-         "encoding": {"x": {"field": "load", "type": "quantitative"}}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_load", lang), i18n.text("chart_load_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "bars"},
+            "mark": {"type": "bar"},
+            "encoding": {"x": x, "y": y, "color": level},
+        },
+        {
+            "data": {"values": [{"load": 1}]},
+            "mark": {"type": "rule", "color": "black", "strokeDash": [6, 3], "strokeWidth": 2},
+            "encoding": {"x": {"field": "load", "type": "quantitative"}},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_load", lang), i18n.text("chart_load_sub", lang)),
+        "layer": marks,
+    }
 
 
 def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
@@ -234,30 +409,54 @@ def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     y = _y("partners", i18n.text("axis_partners", lang), (0, ranges.partners), format="d")
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
-        {"data": {"name": "rows"},
-         "mark": {"type": "line", "color": OKABE_ITO["green"], "strokeWidth": 3,
-                  "interpolate": "step-after"},
-         "encoding": {"x": x, "y": y}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_partners", lang), i18n.text("chart_partners_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "rows"},
+            "mark": {
+                "type": "line",
+                "color": OKABE_ITO["green"],
+                "strokeWidth": 3,
+                "interpolate": "step-after",
+            },
+            "encoding": {"x": x, "y": y},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_partners", lang), i18n.text("chart_partners_sub", lang)),
+        "layer": marks,
+    }
 
 
 def citizens_spec(lang: str) -> dict[str, Any]:
     """Mean trust by digital-literacy fifth, the share participating this month on each bar."""
     fifths = [fifth_label(q, lang) for q in range(5)]
-    x = {"field": "fifth", "type": "nominal", "sort": fifths,
-         "axis": {"title": i18n.text("axis_fifth", lang), "labelAngle": 0, "labelLimit": 110}}
-    y = {"field": "trust", "type": "quantitative", "scale": {"domain": [0, 1]},
-         "axis": {"title": i18n.text("axis_trust", lang), "tickCount": 5}}
+    x = {
+        "field": "fifth",
+        "type": "nominal",
+        "sort": fifths,
+        "axis": {"title": i18n.text("axis_fifth", lang), "labelAngle": 0, "labelLimit": 110},
+    }
+    y = {
+        "field": "trust",
+        "type": "quantitative",
+        "scale": {"domain": [0, 1]},
+        "axis": {"title": i18n.text("axis_trust", lang), "tickCount": 5},
+    }
     marks = [
-        {"data": {"name": "bars"}, "mark": {"type": "bar", "color": RUN},
-         "encoding": {"x": x, "y": y}},
-        {"data": {"name": "bars"}, "mark": {"type": "text", "dy": -10, "color": "#222"},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
-    ]  # fmt: skip
-    return {**_base(i18n.text("chart_citizens", lang), i18n.text("chart_citizens_sub", lang)),
-            "layer": marks}  # fmt: skip
+        {
+            "data": {"name": "bars"},
+            "mark": {"type": "bar", "color": RUN},
+            "encoding": {"x": x, "y": y},
+        },
+        {
+            "data": {"name": "bars"},
+            "mark": {"type": "text", "dy": -10, "color": "#222"},
+            "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+        },
+    ]
+    return {
+        **_base(i18n.text("chart_citizens", lang), i18n.text("chart_citizens_sub", lang)),
+        "layer": marks,
+    }
 
 
 def fifth_label(q: int, lang: str) -> str:
@@ -273,38 +472,80 @@ def compare_value_spec(
 ) -> dict[str, Any]:
     """Cumulative value of A and B as the main lines, the crossover month marked."""
     x = _months(horizon, lang)
-    y = {"field": "value", "type": "quantitative",
-         "axis": {"title": i18n.text("axis_value", lang), "tickCount": 5}}
-    colour = {"field": "run", "type": "nominal", "scale": {"domain": list(names), "range": [RUN, RUN_B]},
-              "legend": {"title": None, "orient": "top-left", "fillColor": "rgba(255,255,255,0.85)",
-                         "padding": 4}}  # fmt: skip
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "axis": {"title": i18n.text("axis_value", lang), "tickCount": 5},
+    }
+    colour = {
+        "field": "run",
+        "type": "nominal",
+        "scale": {"domain": list(names), "range": [RUN, RUN_B]},
+        "legend": {
+            "title": None,
+            "orient": "top-left",
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
     marks: list[dict[str, Any]] = [
-        {"data": {"name": "rows"}, "mark": {"type": "line", "strokeWidth": 3.5},
-         "encoding": {"x": x, "y": y, "color": colour,
-                      "strokeDash": {"field": "run", "type": "nominal", "legend": None,
-                                     "scale": {"domain": list(names), "range": [[1, 0], [8, 3]]}}}},
-    ]  # fmt: skip
+        {
+            "data": {"name": "rows"},
+            "mark": {"type": "line", "strokeWidth": 3.5},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "strokeDash": {
+                    "field": "run",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": list(names), "range": [[1, 0], [8, 3]]},
+                },
+            },
+        },
+    ]
     if crossover is not None:
         point = [{"month": crossover, "label": label}]
         marks += [
-            {"data": {"values": point},
-             "mark": {"type": "rule", "strokeWidth": 2, "color": EVENT_COLOURS["crossover"]},
-             "encoding": {"x": x}},
-            {"data": {"values": point},
-             "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "bottom",
-                      "fontWeight": "bold", "y": {"expr": "height - 4"}},
-             "encoding": {"x": x, "text": {"field": "label"}}},
-        ]  # fmt: skip
-    return {**_base(i18n.text("compare_value", lang), i18n.text("compare_value_sub", lang)),
-            "layer": marks}  # fmt: skip
+            {
+                "data": {"values": point},
+                "mark": {"type": "rule", "strokeWidth": 2, "color": EVENT_COLOURS["crossover"]},
+                "encoding": {"x": x},
+            },
+            {
+                "data": {"values": point},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 4,
+                    "baseline": "bottom",
+                    "fontWeight": "bold",
+                    "y": {"expr": "height - 4"},
+                },
+                "encoding": {"x": x, "text": {"field": "label"}},
+            },
+        ]
+    return {
+        **_base(i18n.text("compare_value", lang), i18n.text("compare_value_sub", lang)),
+        "layer": marks,
+    }
 
 
 def compare_path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[str, Any]:
     spec = path_spec(lang, presets)
     spec["title"]["text"] = i18n.text("compare_path", lang)
-    colour = {"field": "run", "type": "nominal", "scale": {"domain": list(names), "range": [RUN, RUN_B]},
-              "legend": {"title": None, "orient": "bottom-right", "fillColor": "rgba(255,255,255,0.85)",
-                         "padding": 4}}  # fmt: skip
+    colour = {
+        "field": "run",
+        "type": "nominal",
+        "scale": {"domain": list(names), "range": [RUN, RUN_B]},
+        "legend": {
+            "title": None,
+            "orient": "bottom-right",
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
     line = spec["layer"][3]
     line["mark"] = {"type": "line", "strokeWidth": 3}
     line["encoding"] = {**line["encoding"], "color": colour, "detail": {"field": "run"}}
@@ -312,5 +553,5 @@ def compare_path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[
     now["mark"] = {**now["mark"], "size": 260}
     now["mark"].pop("color")
     now["encoding"] = {**now["encoding"], "color": {**colour, "legend": None}}
-    spec["layer"] = spec["layer"][:4] + [now]
+    spec["layer"] = [*spec["layer"][:4], now]
     return spec

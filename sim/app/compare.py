@@ -84,10 +84,16 @@ def summary(c: Comparison, lang: str) -> list[str]:
     )
     w = c.winner
     if c.crossover is None:
-        cross = i18n.text("compare_nocross", lang, lead=name(c, w, lang), other=name(c, 1 - w, lang))
+        cross = i18n.text(
+            "compare_nocross", lang, lead=name(c, w, lang), other=name(c, 1 - w, lang)
+        )
     else:
         cross = i18n.text(
-            "compare_cross", lang, lead=name(c, 1 - w, lang), other=name(c, w, lang), month=c.crossover
+            "compare_cross",
+            lang,
+            lead=name(c, 1 - w, lang),
+            other=name(c, w, lang),
+            month=c.crossover,
         )
     return [result, cross, used]
 
@@ -96,14 +102,28 @@ def rows(c: Comparison, lang: str) -> list[dict[str, Any]]:
     out = []
     for i, frame in enumerate(c.frames):
         label = name(c, i, lang)
-        for month, value, p, o in frame[["month", "value_cumulative", "proactivity", "openness"]].itertuples(index=False):
-            out.append({"run": label, "month": int(month), "value": float(value), "p": float(p), "o": float(o)})  # fmt: skip
+        for month, value, p, o in frame[
+            ["month", "value_cumulative", "proactivity", "openness"]
+        ].itertuples(index=False):
+            out.append(
+                {
+                    "run": label,
+                    "month": int(month),
+                    "value": float(value),
+                    "p": float(p),
+                    "o": float(o),
+                }
+            )
     return out
 
 
 def now_rows(c: Comparison, lang: str) -> list[dict[str, Any]]:
     return [
-        {"run": name(c, i, lang), "p": float(f["proactivity"].iloc[-1]), "o": float(f["openness"].iloc[-1]),
-         "label": ""}
+        {
+            "run": name(c, i, lang),
+            "p": float(f["proactivity"].iloc[-1]),
+            "o": float(f["openness"].iloc[-1]),
+            "label": "",
+        }
         for i, f in enumerate(c.frames)
-    ]  # fmt: skip
+    ]

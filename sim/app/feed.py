@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.app import charts, i18n, session as live
+from sim.app import charts, i18n
+from sim.app import session as live
 from sim.app.settings import build, preset_model
 from sim.core.model import GovernanceModel
 
@@ -36,8 +37,15 @@ def _nice(x: float) -> float:
 @functools.cache
 def ranges(city: str, resources: str) -> charts.Ranges:
     """Y-ranges for a city and resource level: the extremes of every preset, plus 10%."""
-    setup = {"city": city, "resources": resources, "path": "", "push": 0.2, "mediation": True,
-             "elections": True, "seed": "1"}  # fmt: skip
+    setup = {
+        "city": city,
+        "resources": resources,
+        "path": "",
+        "push": 0.2,
+        "mediation": True,
+        "elections": True,
+        "seed": "1",
+    }
     values, flows, partners, loads = [0.0], [0.0], [1.0], [1.5]
     for kind in PRESET_KINDS:
         built = build({**setup, "trajectory": kind})
@@ -89,9 +97,7 @@ def height(name: str) -> int:
 def _series(s: live.Session, start: int, **columns: str) -> list[dict[str, Any]]:
     months = range(start + 1, s.month + 1)
     data = {key: s.column(col)[start:] for key, col in columns.items()}
-    return [
-        {"month": m, **{k: float(v[i]) for k, v in data.items()}} for i, m in enumerate(months)
-    ]
+    return [{"month": m, **{k: float(v[i]) for k, v in data.items()}} for i, m in enumerate(months)]
 
 
 def batch(name: str, s: live.Session, lang: str, start: int) -> dict[str, Any]:
@@ -100,7 +106,10 @@ def batch(name: str, s: live.Session, lang: str, start: int) -> dict[str, Any]:
     if name == "path":
         p, o = s.current_point()
         rows = _series(s, start, p="proactivity", o="openness")
-        small = {"now": [{"p": p, "o": o, "label": i18n.text("now", lang)}], "events": s.events(lang)}
+        small = {
+            "now": [{"p": p, "o": o, "label": i18n.text("now", lang)}],
+            "events": s.events(lang),
+        }
     elif name == "value":
         rows = _series(s, start, value="value_cumulative")
         small = {"events": s.events(lang), "breaches": s.breaches()}
@@ -108,8 +117,13 @@ def batch(name: str, s: live.Session, lang: str, start: int) -> dict[str, Any]:
         rows = []
         for r in _series(s, start, **{k: k for k in charts.STOCK_LETTERS}):
             for stock in charts.STOCK_LETTERS:
-                rows.append({"month": r["month"], "stock": i18n.text(f"stock_{stock}", lang),
-                             "level": r[stock]})  # fmt: skip
+                rows.append(
+                    {
+                        "month": r["month"],
+                        "stock": i18n.text(f"stock_{stock}", lang),
+                        "level": r[stock],
+                    }
+                )
         small = {"halves": s.halves(lang)}
     elif name == "dimensions":
         rows = live.dimension_rows(s, start, lang)

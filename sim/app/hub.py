@@ -1,12 +1,12 @@
 """The link between one session's live run and its widgets in the browser.
 
-Per frame the hub steps the model once and answers the player with one message: the month, each
-chart's new rows and the monitors (the player then asks for the next month). Nothing re-renders
+Per frame the hub steps the model once and answers the player with one message: the month,
+each chart's new rows and the monitors (the player then asks for the next month). Nothing re-renders
 the page while it plays: the Solara components are rendered once, and the small `status` the
 sidebar shows (p, o, resources, levers pulled, error) is published when the run is paused,
 stepped, ended or failed, or a lever is pulled — a Solara re-render costs tens of milliseconds,
-more than a frame. Ticks, lever moves and Reset come from the browser on the kernel's thread; a lock keeps
-them from interleaving.
+more than a frame. Ticks, lever moves and Reset come from the browser on the kernel's
+thread; a lock keeps them from interleaving.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class Hub:
         for name, batch in frame["charts"].items():
             self.charts[name].apply(batch)
         if self.monitors is not None:
-            self.monitors.items = frame["monitors"]
+            self.monitors.show(frame["monitors"])
 
     def status(self) -> dict[str, Any]:
         """What the sidebar shows of the run: p, o, resources, who steers, levers, error."""
@@ -144,23 +144,25 @@ class Hub:
             for name, widget in list(self.charts.items()):
                 self._send_full(name, widget)
             if self.monitors is not None:
-                self.monitors.items = feed.monitors(self.session, self.lang)
+                self.monitors.show(feed.monitors(self.session, self.lang))
             self.publish()
 
     def pull(self, name: str, value: float) -> None:
         with self.lock:
             self.session.pull(name, value)
             self.push()
+            self.publish()  # even while playing: the lever log must show it at once
 
     def resume(self) -> None:
         with self.lock:
             self.session.resume()
             self.push()
+            self.publish()
 
     def relabel(self, lang: str) -> None:
         """The page switched language: monitors and status in the new words."""
         with self.lock:
             self.lang = lang
             if self.monitors is not None:
-                self.monitors.items = feed.monitors(self.session, lang)
+                self.monitors.show(feed.monitors(self.session, lang))
             self.publish()

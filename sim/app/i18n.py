@@ -45,23 +45,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "appuyez sur Réinitialiser pour recommencer.",
     ),
     # ---- levers ---------------------------------------------------------------------------------
-    "levers": ("Levers — act at once, even while playing", "Leviers — agissent aussitôt, même en lecture"),
+    "levers": (
+        "Levers — act at once, even while playing",
+        "Leviers — agissent aussitôt, même en lecture",
+    ),
     "lever_proactivity": ("Proactivity p", "Proactivité p"),
     "lever_openness": ("Openness o", "Ouverture o"),
     "lever_budget": ("Budget", "Budget"),
     "lever_staff_hours": ("Staff hours", "Heures d'agents"),
     "unit_budget": ("{value} M€/month", "{value} M€/mois"),
     "unit_staff_hours": ("{value} h/dept.", "{value} h/service"),
-    "helm_follow": ("The mayor follows the {kind} trajectory.", "Le maire suit la trajectoire {kind}."),
+    "helm_follow": (
+        "The mayor follows the {kind} trajectory.",
+        "Le maire suit la trajectoire {kind}.",
+    ),
     "helm_held": (
         "You steer: p and o stay where you put them.",
         "Vous pilotez : p et o restent où vous les placez.",
     ),
     "resume": ("Back to the trajectory", "Revenir à la trajectoire"),
     "lever_log": ("Levers pulled", "Leviers actionnés"),
-    "lever_none": ("none yet: move a lever above", "aucun pour l'instant : bougez un levier ci-dessus"),
+    "lever_none": (
+        "none yet: move a lever above",
+        "aucun pour l'instant : bougez un levier ci-dessus",
+    ),
     "lever_item": ("month {month}: {lever} → {value}", "mois {month} : {lever} → {value}"),
-    "lever_resume": ("month {month}: back to the trajectory", "mois {month} : retour à la trajectoire"),
+    "lever_resume": (
+        "month {month}: back to the trajectory",
+        "mois {month} : retour à la trajectoire",
+    ),
     "label_value": ("{label}: {value}", "{label} : {value}"),
     # ---- setup ----------------------------------------------------------------------------------
     "setup": ("Setup — applies at Reset", "Paramétrage — appliqué à la réinitialisation"),
@@ -118,7 +130,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Reset is off until the setting above is fixed.",
         "Réinitialiser reste inactif tant que le réglage ci-dessus est invalide.",
     ),
-    "pending": ("Setup changed: press Reset to apply it.", "Paramétrage modifié : appuyez sur Réinitialiser."),
+    "pending": (
+        "Setup changed: press Reset to apply it.",
+        "Paramétrage modifié : appuyez sur Réinitialiser.",
+    ),
     # ---- monitors -------------------------------------------------------------------------------
     "mon_month": ("Month", "Mois"),
     "mon_value": ("Cumulative value", "Valeur cumulée"),
@@ -129,22 +144,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "mon_phasing": ("Phasing (½ level)", "Phasage (mi-niveau)"),
     # ---- charts ---------------------------------------------------------------------------------
     "chart_path": ("Governance path", "Trajectoire de gouvernance"),
-    "chart_path_sub": ("where the mayor steers, month by month", "où le maire se place, mois après mois"),
+    "chart_path_sub": (
+        "where the mayor steers, month by month",
+        "où le maire se place, mois après mois",
+    ),
     "chart_value": ("Cumulative public value", "Valeur publique cumulée"),
-    "chart_value_sub": ("elections, breaches and levers marked", "élections, fuites et leviers marqués"),
+    "chart_value_sub": (
+        "elections, breaches and levers marked",
+        "élections, fuites et leviers marqués",
+    ),
     "chart_stocks": ("Stocks I, C, Q", "Stocks I, C, Q"),
-    "chart_stocks_sub": ("infrastructure, culture, institutions", "infrastructure, culture, institutions"),
+    "chart_stocks_sub": (
+        "infrastructure, culture, institutions",
+        "infrastructure, culture, institutions",
+    ),
     "chart_dimensions": ("Value per month by dimension", "Valeur par mois et par dimension"),
     "chart_dimensions_sub": (
         "created above zero, destroyed below; black: net",
         "créée au-dessus de zéro, détruite en dessous ; noir : solde",
     ),
     "chart_load": ("Department load now", "Charge des services"),
-    "chart_load_sub": ("1 = all digital staff hours used", "1 = toutes les heures d'agents utilisées"),
+    "chart_load_sub": (
+        "1 = all digital staff hours used",
+        "1 = toutes les heures d'agents utilisées",
+    ),
     "chart_partners": ("Co-creation partners", "Partenaires de co-création"),
     "chart_partners_sub": ("coordination costs hours", "la coordination coûte des heures"),
     "chart_citizens": ("Trust by digital literacy", "Confiance selon la littératie numérique"),
-    "chart_citizens_sub": ("residents in fifths; labels: % participating", "habitants par cinquième ; étiquettes : % qui participent"),
+    "chart_citizens_sub": (
+        "residents in fifths; labels: % participating",
+        "habitants par cinquième ; étiquettes : % qui participent",
+    ),
     "axis_month": ("month", "mois"),
     "axis_p": ("proactivity p", "proactivité p"),
     "axis_o": ("openness o", "ouverture o"),
@@ -227,7 +257,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pas de croisement : {lead} finit devant et {other} ne le dépasse jamais pour de bon.",
     ),
     "compare_value": ("Cumulative public value, A and B", "Valeur publique cumulée, A et B"),
-    "compare_value_sub": ("same seed, same city, same resources", "même graine, même ville, mêmes ressources"),
+    "compare_value_sub": (
+        "same seed, same city, same resources",
+        "même graine, même ville, mêmes ressources",
+    ),
     "compare_path": ("Governance paths, A and B", "Trajectoires de gouvernance, A et B"),
     "compare_error": ("Fix the Setup first: {error}", "Corrigez d'abord le paramétrage : {error}"),
 }

@@ -57,12 +57,19 @@ html, body { overflow: hidden; }
 .govsim-side.closed { display: none; }
 .govsim-side h2 { font-size: 15px; font-weight: 700; margin: 10px 0 4px 0; color: #0b3d66; }
 .govsim-side .v-input { margin-top: 2px; padding-top: 0; }
-.govsim-side .v-label, .govsim-side .v-select__selection, .govsim-side input { font-size: 14px !important; }
-.govsim-main { flex: 1; min-width: 0; overflow-y: auto; overflow-x: hidden; padding: 0 12px 12px 12px; }
+.govsim-side .v-label, .govsim-side .v-select__selection, .govsim-side input {
+  font-size: 14px !important; }
+.govsim-main { flex: 1; min-width: 0; overflow-y: auto; overflow-x: hidden;
+  padding: 0 12px 12px 12px; }
 .govsim-main .v-tab { font-size: 15px; text-transform: none; }
-.govsim-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr));
+.govsim-main { container-type: inline-size; }
+.govsim-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr));
   gap: 10px 14px; margin-bottom: 10px; }
-.govsim-grid.wide { grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); }
+.govsim-grid.govsim-more, .govsim-grid.wide { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+@container (max-width: 900px) {
+  .govsim-grid.govsim-story { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@container (max-width: 620px) { .govsim-grid, .govsim-grid.govsim-more, .govsim-grid.wide {
+  grid-template-columns: minmax(0, 1fr); } }
 .govsim-levers li { font-size: 14px; }
 .govsim-note { font-size: 14px; color: #333; }
 .info-panel { max-width: 62em; font-size: 16px; line-height: 1.5; }
@@ -159,7 +166,9 @@ def PlayerCard(hub: Hub, setup: solara.Reactive, applied: solara.Reactive, lang:
         classes=["govsim-reset"],
         style={"text-transform": "none", "font-size": "15px", "margin-bottom": "6px"},
     )
-    labels = {k: i18n.text(k, lang) for k in ("step", "play", "pause", "speed", "speed_max", "measured")}
+    labels = {
+        k: i18n.text(k, lang) for k in ("step", "play", "pause", "speed", "speed_max", "measured")
+    }
     player = Player.element(labels=labels, lang=lang, speeds=list(SPEEDS), mps=24)
     solara.use_effect(lambda: hub.attach_player(widget_of(player)), [])
     if errors:
@@ -204,7 +213,10 @@ def LeversCard(hub: Hub, status: solara.Reactive, lang: str):
     else:
         solara.Text(i18n.text("helm_follow", lang, kind=kind), classes=["govsim-note"])
     solara.HTML(tag="h2", unsafe_innerHTML=i18n.text("lever_log", lang))
-    items = "".join(f"<li>{line}</li>" for line in st["levers"]) or f"<li>{i18n.text('lever_none', lang)}</li>"
+    items = (
+        "".join(f"<li>{line}</li>" for line in st["levers"])
+        or f"<li>{i18n.text('lever_none', lang)}</li>"
+    )
     solara.HTML(tag="ul", unsafe_innerHTML=items, classes=["govsim-levers"])
 
 
@@ -217,12 +229,20 @@ def SetupCard(setup: solara.Reactive, lang: str):
         setup.set({**setup.value, **changes})
 
     solara.HTML(tag="h2", unsafe_innerHTML=i18n.text("setup", lang))
-    Select(i18n.text("trajectory", lang), s["trajectory"], _kind_items(lang), lambda v: update(trajectory=v))
+    Select(
+        i18n.text("trajectory", lang),
+        s["trajectory"],
+        _kind_items(lang),
+        lambda v: update(trajectory=v),
+    )
     if s["trajectory"] == "custom":
         solara.InputText(
-            i18n.text("path", lang), value=s["path"], on_value=lambda v: update(path=v),
-            continuous_update=True, error=bool(errors.get("path")),
-        )  # fmt: skip
+            i18n.text("path", lang),
+            value=s["path"],
+            on_value=lambda v: update(path=v),
+            continuous_update=True,
+            error=bool(errors.get("path")),
+        )
         if errors.get("path"):
             solara.Error(errors["path"], dense=True, classes=["govsim-error-path"])
         else:
@@ -230,25 +250,62 @@ def SetupCard(setup: solara.Reactive, lang: str):
     levels = []
     for level in RESOURCE_LEVELS:
         res = resource_preset(level)
-        levels.append((level, i18n.text("resources_item", lang, level=i18n.text(f"level_{level}", lang),
-                                        budget=i18n.number(res["budget"], lang, 1),
-                                        hours=i18n.number(res["staff_hours"], lang, 0))))  # fmt: skip
+        levels.append(
+            (
+                level,
+                i18n.text(
+                    "resources_item",
+                    lang,
+                    level=i18n.text(f"level_{level}", lang),
+                    budget=i18n.number(res["budget"], lang, 1),
+                    hours=i18n.number(res["staff_hours"], lang, 0),
+                ),
+            )
+        )
     Select(i18n.text("resources", lang), s["resources"], levels, lambda v: update(resources=v))
     cities = [
-        (c, i18n.text("city_item", lang, size=i18n.text(f"size_{c}", lang), citizens=i18n.number(citizens(c), lang, 0)))
+        (
+            c,
+            i18n.text(
+                "city_item",
+                lang,
+                size=i18n.text(f"size_{c}", lang),
+                citizens=i18n.number(citizens(c), lang, 0),
+            ),
+        )
         for c in CITIES
-    ]  # fmt: skip
+    ]
     Select(i18n.text("city", lang), s["city"], cities, lambda v: update(city=v))
     solara.SliderFloat(
-        i18n.text("label_value", lang, label=i18n.text("push", lang), value=i18n.number(s["push"], lang, 2)),
-        value=s["push"], min=0, max=1, step=0.05, on_value=lambda v: update(push=v),
-    )  # fmt: skip
-    solara.Switch(label=i18n.text("mediation", lang), value=s["mediation"], on_value=lambda v: update(mediation=v))
-    solara.Switch(label=i18n.text("elections", lang), value=s["elections"], on_value=lambda v: update(elections=v))
+        i18n.text(
+            "label_value",
+            lang,
+            label=i18n.text("push", lang),
+            value=i18n.number(s["push"], lang, 2),
+        ),
+        value=s["push"],
+        min=0,
+        max=1,
+        step=0.05,
+        on_value=lambda v: update(push=v),
+    )
+    solara.Switch(
+        label=i18n.text("mediation", lang),
+        value=s["mediation"],
+        on_value=lambda v: update(mediation=v),
+    )
+    solara.Switch(
+        label=i18n.text("elections", lang),
+        value=s["elections"],
+        on_value=lambda v: update(elections=v),
+    )
     solara.InputText(
-        i18n.text("seed", lang), value=str(s["seed"]), on_value=lambda v: update(seed=v),
-        continuous_update=True, error=bool(errors.get("seed")),
-    )  # fmt: skip
+        i18n.text("seed", lang),
+        value=str(s["seed"]),
+        on_value=lambda v: update(seed=v),
+        continuous_update=True,
+        error=bool(errors.get("seed")),
+    )
     if errors.get("seed"):
         solara.Error(errors["seed"], dense=True, classes=["govsim-error-seed"])
 
@@ -305,30 +362,45 @@ def CompareTab(setup: dict, lang: str):
             Select(i18n.text("compare_a", lang), first, _kind_items(lang)[:4], set_first)
         with solara.Div(style={"width": "220px"}):
             Select(i18n.text("compare_b", lang), second, _kind_items(lang)[:4], set_second)
-        solara.Button(i18n.text("compare_run", lang), color="primary", on_click=run,
-                      style={"text-transform": "none"})  # fmt: skip
+        solara.Button(
+            i18n.text("compare_run", lang),
+            color="primary",
+            on_click=run,
+            style={"text-transform": "none"},
+        )
     if error is not None:
         solara.Error(i18n.text("compare_error", lang, error=error.message(lang)))
     if result is None:
         return
     for i, line in enumerate(compare.summary(result, lang)):
-        solara.Text(line, classes=["govsim-note", f"compare-summary-{i}"], style={"display": "block"})
+        solara.Text(
+            line, classes=["govsim-note", f"compare-summary-{i}"], style={"display": "block"}
+        )
     names = (compare.name(result, 0, lang), compare.name(result, 1, lang))
     cross = result.crossover
     label = ""
     if cross is not None:
-        label = i18n.text("event_crossover", lang, name=names[result.winner].split(":")[0], month=cross)
+        label = i18n.text(
+            "event_crossover", lang, name=names[result.winner].split(":")[0], month=cross
+        )
     rows = compare.rows(result, lang)
     with solara.Div(classes=["govsim-grid", "wide"]):
         StaticChart(
-            charts.compare_value_spec(lang, int(result.frames[0]["month"].iloc[-1]), names, cross, label),
-            {"rows": rows}, lang, charts.STORY_HEIGHT, f"govsim_compare_{first}_{second}.png",
-        )  # fmt: skip
+            charts.compare_value_spec(
+                lang, int(result.frames[0]["month"].iloc[-1]), names, cross, label
+            ),
+            {"rows": rows},
+            lang,
+            charts.STORY_HEIGHT,
+            f"govsim_compare_{first}_{second}.png",
+        )
         StaticChart(
             charts.compare_path_spec(lang, names, feed.preset_points()),
-            {"rows": rows, "now": compare.now_rows(result, lang)}, lang, charts.STORY_HEIGHT,
+            {"rows": rows, "now": compare.now_rows(result, lang)},
+            lang,
+            charts.STORY_HEIGHT,
             f"govsim_compare_paths_{first}_{second}.png",
-        )  # fmt: skip
+        )
 
 
 # ---- the page ---------------------------------------------------------------------------------
@@ -355,40 +427,58 @@ def Page():
     with solara.Div(classes=["govsim-root"], attributes={"lang": lang}):
         with solara.Div(classes=["govsim-header"]):
             solara.Button(
-                icon_name="mdi-menu", icon=True, on_click=lambda: side_open.set(not side_open.value),
-                attributes={"aria-label": i18n.text("toggle_sidebar", lang),
-                            "aria-expanded": "true" if side_open.value else "false"},
+                icon_name="mdi-menu",
+                icon=True,
+                on_click=lambda: side_open.set(not side_open.value),
+                attributes={
+                    "aria-label": i18n.text("toggle_sidebar", lang),
+                    "aria-expanded": "true" if side_open.value else "false",
+                },
                 classes=["govsim-toggle"],
-            )  # fmt: skip
+            )
             solara.HTML(tag="h1", unsafe_innerHTML=i18n.text("title", lang))
             solara.Button(
-                i18n.text("other_lang", lang), on_click=switch_language, text=True,
-                attributes={"aria-label": i18n.text("lang_aria", lang), "lang": i18n.text("other_lang_code", lang)},
-                classes=["govsim-lang"], style={"text-transform": "none", "font-size": "15px"},
-            )  # fmt: skip
+                i18n.text("other_lang", lang),
+                on_click=switch_language,
+                text=True,
+                attributes={
+                    "aria-label": i18n.text("lang_aria", lang),
+                    "lang": i18n.text("other_lang_code", lang),
+                },
+                classes=["govsim-lang"],
+                style={"text-transform": "none", "font-size": "15px"},
+            )
         with solara.Div(classes=["govsim-body"]):
             with solara.Div(classes=["govsim-side"] + ([] if side_open.value else ["closed"])):
                 PlayerCard(hub, setup, applied, lang)
                 LeversCard(hub, status, lang)
                 SetupCard(setup, lang)
-            with solara.Div(classes=["govsim-main"]):
-                with solara.lab.Tabs(value=tab):
-                    with solara.lab.Tab(i18n.text("tab_run", lang)):
-                        RunTab(hub, applied.value, status, lang)
-                    with solara.lab.Tab(i18n.text("tab_compare", lang)):
-                        CompareTab(setup.value, lang)
-                    with solara.lab.Tab(i18n.text("tab_info", lang)):
-                        Prose(i18n.info(lang), "info-panel")
+            with solara.Div(classes=["govsim-main"]), solara.lab.Tabs(value=tab):
+                with solara.lab.Tab(i18n.text("tab_run", lang)):
+                    RunTab(hub, applied.value, status, lang)
+                with solara.lab.Tab(i18n.text("tab_compare", lang)):
+                    CompareTab(setup.value, lang)
+                with solara.lab.Tab(i18n.text("tab_info", lang)):
+                    Prose(i18n.info(lang), "info-panel")
 
 
 # ---- launcher ---------------------------------------------------------------------------------
 def command(host: str = "127.0.0.1", port: int = 8765) -> list[str]:
     """The `solara run` command line this module wraps."""
     return [
-        sys.executable, "-m", "solara", "run", "sim.app.main:Page",
-        "--host", host, "--port", str(port),
-        "--production", "--no-open", "--no-check-version",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "sim.app.main:Page",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
 
 
 def server_env() -> dict[str, str]:
@@ -405,7 +495,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
-    print(f"govsim classroom app on http://{args.host}:{args.port}  (?lang=fr: en français; Ctrl+C stops it)")
+    print(
+        f"govsim classroom app on http://{args.host}:{args.port}"
+        "  (?lang=fr: en français; Ctrl+C stops it)"
+    )
     os.execve(sys.executable, command(args.host, args.port), server_env())
 
 

@@ -172,13 +172,17 @@ class Session:
         if opened is not None:
             out.append({"month": opened, "kind": "opens", "label": i18n.text("event_opens", lang)})
         for lever in self.levers:
-            out.append({"month": lever.month, "kind": "lever", "label": i18n.text("event_lever", lang)})
+            out.append(
+                {"month": lever.month, "kind": "lever", "label": i18n.text("event_lever", lang)}
+            )
         rows = {"election": 4, "opens": 24, "lever": 44}
         p, o = self.column("proactivity"), self.column("openness")
         for event in out:
             event["row"] = rows[event["kind"]]
             t = max(0, min(event["month"], self.month) - 1)
-            event["p"], event["o"] = (float(p[t]), float(o[t])) if self.month else self.current_point()
+            event["p"], event["o"] = (
+                (float(p[t]), float(o[t])) if self.month else self.current_point()
+            )
         return out
 
     def breaches(self) -> list[dict[str, Any]]:
@@ -195,8 +199,14 @@ class Session:
                 continue
             month = int(np.argmax(values >= values[-1] / 2.0)) + 1
             letter = charts.STOCK_LETTERS[stock]
-            out.append({"month": month, "stock": i18n.text(f"stock_{stock}", lang),
-                        "label": i18n.text("event_half", lang, letter=letter), "row": 4 + 20 * k})  # fmt: skip
+            out.append(
+                {
+                    "month": month,
+                    "stock": i18n.text(f"stock_{stock}", lang),
+                    "label": i18n.text("event_half", lang, letter=letter),
+                    "row": 4 + 20 * k,
+                }
+            )
         return out
 
     def phasing(self) -> str:
@@ -205,7 +215,9 @@ class Session:
         for stock in STOCKS:
             values = self.column(stock)
             if len(values) >= 2 and values[-1] - values[0] >= 0.05:
-                order.append((int(np.argmax(values >= values[-1] / 2.0)), charts.STOCK_LETTERS[stock]))
+                order.append(
+                    (int(np.argmax(values >= values[-1] / 2.0)), charts.STOCK_LETTERS[stock])
+                )
         return " → ".join(letter for _, letter in sorted(order)) or "–"
 
 
@@ -223,8 +235,13 @@ def citizen_rows(model: GovernanceModel, lang: str) -> list[dict[str, Any]]:
         members = pop.literacy_quintile == q
         trust = float(pop.trust[members].mean()) if members.any() else 0.0
         share = float(pop.participated[members].mean()) if members.any() else 0.0
-        rows.append({"fifth": charts.fifth_label(q, lang), "trust": trust,
-                     "label": i18n.percent(share, lang, 1) if model.month else ""})  # fmt: skip
+        rows.append(
+            {
+                "fifth": charts.fifth_label(q, lang),
+                "trust": trust,
+                "label": i18n.percent(share, lang, 1) if model.month else "",
+            }
+        )
     return rows
 
 
@@ -257,8 +274,17 @@ def dimension_rows(session: Session, start: int, lang: str) -> list[dict[str, An
         up = down = 0.0
         for k, d in enumerate(DIMENSIONS):
             gross, destroyed = float(rec[f"gross_{d}"][t]), float(rec[f"destroyed_{d}"][t])
-            rows.append({"month": t + 1, "dimension": names[k], "side": 1, "y0": up, "y1": up + gross})
-            rows.append({"month": t + 1, "dimension": names[k], "side": -1, "y0": down,
-                         "y1": down - destroyed})  # fmt: skip
+            rows.append(
+                {"month": t + 1, "dimension": names[k], "side": 1, "y0": up, "y1": up + gross}
+            )
+            rows.append(
+                {
+                    "month": t + 1,
+                    "dimension": names[k],
+                    "side": -1,
+                    "y0": down,
+                    "y1": down - destroyed,
+                }
+            )
             up, down = up + gross, down - destroyed
     return rows

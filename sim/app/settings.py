@@ -112,7 +112,9 @@ def parse_path(text: str, horizon: int = 144) -> tuple[tuple[float, float, float
         p, o = (float(match[k].replace(",", ".")) for k in (2, 3))
         for what, value in (("p", p), ("o", o)):
             if not 0.0 <= value <= 1.0:
-                raise InputError("path_range", index=index, what=what, value=match[2 if what == "p" else 3])
+                raise InputError(
+                    "path_range", index=index, what=what, value=match[2 if what == "p" else 3]
+                )
         if points and month <= points[-1][0]:
             raise InputError("path_order", index=index, month=month, previous=int(points[-1][0]))
         if month > horizon:

@@ -78,6 +78,11 @@ class Monitors(v.VuetifyTemplate):
     template_file = str(HERE / "monitors.vue")
     items = traitlets.List().tag(sync=True)
 
+    def show(self, items: list[dict[str, str]]) -> None:
+        """Show these values now (the trait alone would not resend values it already holds)."""
+        self.items = items
+        self.send({"method": "show", "args": [items]})
+
 
 def widget_of(element: Any) -> Any:
     """The live widget behind a Solara element (inside an effect)."""

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 solara = pytest.importorskip("solara")
-import solara.widgets  # noqa: E402
 
 from sim.analysis.metrics import crossover_month  # noqa: E402
 from sim.app import charts, compare, feed, i18n, settings  # noqa: E402
@@ -50,7 +49,11 @@ def tick(rc) -> None:
 
 
 def lever_log(rc) -> str:
-    found = [w for w in rc.find(solara.widgets.HTML).widgets if w.attributes.get("class") == "govsim-levers"]
+    found = [
+        w
+        for w in rc.find(solara.widgets.HTML).widgets
+        if w.attributes.get("class") == "govsim-levers"
+    ]
     assert len(found) == 1
     return found[0].unsafe_innerHTML
 
@@ -79,7 +82,11 @@ def test_path_accepts_english_and_french_writing():
     [
         ("", "path_empty", "give at least one point"),
         ("0: 1.2.3, 0.1", "path_format", "point 1 (“0: 1.2.3, 0.1”): write it as month: p, o"),
-        ("0: 0.9, 0.1; 48: 1.5, 0.9", "path_range", "point 2: proactivity p must be between 0 and 1"),
+        (
+            "0: 0.9, 0.1; 48: 1.5, 0.9",
+            "path_range",
+            "point 2: proactivity p must be between 0 and 1",
+        ),
         ("12: 0.9, 0.1; 6: 0.2, 0.9", "path_order", "month 6 must come after month 12"),
         ("0: 0.9; __import__('os')", "path_format", "point 1"),
         ("500: 0.5, 0.5", "path_month", "past the horizon"),
@@ -104,13 +111,25 @@ def test_seed_must_be_a_whole_number(bad):
 def test_good_seeds_and_setup_errors():
     assert settings.parse_seed(" 7 ") == 7 and settings.parse_seed(7.0) == 7
     assert settings.setup_errors(DEFAULT_SETUP, "en") == {}
-    errors = settings.setup_errors({**DEFAULT_SETUP, "trajectory": "custom", "path": "x", "seed": "a"}, "en")
+    errors = settings.setup_errors(
+        {**DEFAULT_SETUP, "trajectory": "custom", "path": "x", "seed": "a"}, "en"
+    )
     assert set(errors) == {"path", "seed"}
 
 
 def test_build_maps_the_setup():
-    built = build({**SMALL, "trajectory": "custom", "path": "0: 0.3, 0.7", "resources": "tight",
-                   "push": 0.6, "mediation": False, "elections": False, "seed": "9"})  # fmt: skip
+    built = build(
+        {
+            **SMALL,
+            "trajectory": "custom",
+            "path": "0: 0.3, 0.7",
+            "resources": "tight",
+            "push": 0.6,
+            "mediation": False,
+            "elections": False,
+            "seed": "9",
+        }
+    )
     c = built.config
     assert c.trajectory.waypoints == ((0.0, 0.3, 0.7),) and c.city.citizens == 1000
     assert c.resources.budget == 0.4 and c.parameters.push == 0.6 and built.seed == 9
@@ -123,7 +142,10 @@ def test_every_string_has_both_languages_and_french_typography():
         assert en.strip() and fr.strip(), key
         shown = i18n.text(key, "fr")
         # No plain or missing space before the high punctuation, except in "http://" and ranges.
-        assert not re.search(r"[^\u202f\d/p](?<!http)[:;!?%]", shown.replace("://", "")), (key, shown)
+        assert not re.search(r"[^\u202f\d/p](?<!http)[:;!?%]", shown.replace("://", "")), (
+            key,
+            shown,
+        )
     info = i18n.info("fr")
     assert " :" not in info and " ;" not in info and " ?" not in info
     assert "\u202f:" in info
@@ -173,8 +195,10 @@ def test_levers_act_from_the_next_month_and_are_recorded():
     assert frame["hours_capacity"].iloc[10] == 60 * len(session.model.departments)
     assert frame["budget"].iloc[10] > frame["budget"].iloc[9]
     assert [(lv.month, lv.name, lv.value) for lv in session.levers] == [
-        (10, "openness", 0.85), (10, "budget", 1.5), (10, "staff_hours", 60.0)
-    ]  # fmt: skip
+        (10, "openness", 0.85),
+        (10, "budget", 1.5),
+        (10, "staff_hours", 60.0),
+    ]
     lever_marks = [e for e in session.events("en") if e["kind"] == "lever"]
     assert {e["month"] for e in lever_marks} == {10}
     session.resume()
@@ -209,7 +233,9 @@ def test_story_marks():
     halves = {h["label"]: h["month"] for h in session.halves("en")}
     for stock, letter in charts.STOCK_LETTERS.items():
         values = frame[stock].to_numpy()
-        assert halves[f"½ {letter}"] == int(frame["month"].iloc[np.argmax(values >= values[-1] / 2)])
+        assert halves[f"½ {letter}"] == int(
+            frame["month"].iloc[np.argmax(values >= values[-1] / 2)]
+        )
 
 
 # ---- what the charts are sent ----------------------------------------------------------------
@@ -259,8 +285,16 @@ def test_y_ranges_hold_every_preset():
     for kind in feed.PRESET_KINDS:
         built = build({**SMALL, "trajectory": kind})
         frame = GovernanceModel(built.config, rng=built.seed, citizen_agents=False).run()
-        assert rng.value[0] <= frame["value_cumulative"].min() <= frame["value_cumulative"].max() <= rng.value[1]
-        assert frame["value_gross"].max() <= rng.flow[1] and -frame["value_destroyed"].max() >= rng.flow[0]
+        assert (
+            rng.value[0]
+            <= frame["value_cumulative"].min()
+            <= frame["value_cumulative"].max()
+            <= rng.value[1]
+        )
+        assert (
+            frame["value_gross"].max() <= rng.flow[1]
+            and -frame["value_destroyed"].max() >= rng.flow[0]
+        )
 
 
 # ---- the page --------------------------------------------------------------------------------
