@@ -517,8 +517,8 @@ def compare_value_spec(
                 "data": {"values": point},
                 "mark": {
                     "type": "text",
-                    "align": "left",
-                    "dx": 4,
+                    "align": "left" if crossover <= 0.6 * horizon else "right",
+                    "dx": 4 if crossover <= 0.6 * horizon else -4,
                     "baseline": "bottom",
                     "fontWeight": "bold",
                     "y": {"expr": "height - 4"},
@@ -541,7 +541,7 @@ def compare_path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[
         "scale": {"domain": list(names), "range": [RUN, RUN_B]},
         "legend": {
             "title": None,
-            "orient": "bottom-right",
+            "orient": "bottom-left",
             "fillColor": "rgba(255,255,255,0.85)",
             "padding": 4,
         },

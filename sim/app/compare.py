@@ -51,7 +51,8 @@ def run(setup: dict[str, Any], a: str, b: str) -> Comparison:
 
 
 def name(c: Comparison, i: int, lang: str) -> str:
-    return f"{'AB'[i]}: {i18n.text(f'kind_{c.kinds[i]}', lang)}"
+    kind = i18n.text(f"kind_{c.kinds[i]}", lang)
+    return i18n.text("label_value", lang, label="AB"[i], value=kind)
 
 
 def summary(c: Comparison, lang: str) -> list[str]:

@@ -380,9 +380,7 @@ def CompareTab(setup: dict, lang: str):
     cross = result.crossover
     label = ""
     if cross is not None:
-        label = i18n.text(
-            "event_crossover", lang, name=names[result.winner].split(":")[0], month=cross
-        )
+        label = i18n.text("event_crossover", lang, name="AB"[result.winner], month=cross)
     rows = compare.rows(result, lang)
     with solara.Div(classes=["govsim-grid", "wide"]):
         StaticChart(
