@@ -65,7 +65,7 @@ class Ranges:
     load: float
 
 
-def _base(title: str, subtitle: str) -> dict[str, Any]:
+def base_spec(title: str, subtitle: str) -> dict[str, Any]:
     return {
         "title": {
             "text": title,
@@ -93,7 +93,7 @@ def _base(title: str, subtitle: str) -> dict[str, Any]:
     }
 
 
-def _months(horizon: int, lang: str) -> dict[str, Any]:
+def month_axis(horizon: int, lang: str) -> dict[str, Any]:
     step = 24 if horizon > 60 else 12
     return {
         "field": "month",
@@ -118,7 +118,7 @@ def _y(field: str, title: str, domain: tuple[float, float], **axis: Any) -> dict
 
 def _event_rules(horizon: int, lang: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Vertical rules with short labels for elections, the switch to openness and levers."""
-    x = _months(horizon, lang)
+    x = month_axis(horizon, lang)
     colour = {
         "field": "kind",
         "type": "nominal",
@@ -223,14 +223,14 @@ def path_spec(lang: str, presets: dict[str, tuple[float, float]]) -> dict[str, A
         },
     ]
     return {
-        **_base(i18n.text("chart_path", lang), i18n.text("chart_path_sub", lang)),
+        **base_spec(i18n.text("chart_path", lang), i18n.text("chart_path_sub", lang)),
         "layer": marks,
     }
 
 
 def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     """Cumulative value, with elections, the switch to openness, levers and breaches marked."""
-    x = _months(horizon, lang)
+    x = month_axis(horizon, lang)
     y = _y("value", i18n.text("axis_value", lang), ranges.value)
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
@@ -254,14 +254,14 @@ def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
         },
     ]
     return {
-        **_base(i18n.text("chart_value", lang), i18n.text("chart_value_sub", lang)),
+        **base_spec(i18n.text("chart_value", lang), i18n.text("chart_value_sub", lang)),
         "layer": marks,
     }
 
 
 def stocks_spec(lang: str, horizon: int) -> dict[str, Any]:
     """I, C, Q on 0–1, with the month each reached half its level (the phasing clock)."""
-    x = _months(horizon, lang)
+    x = month_axis(horizon, lang)
     names = [i18n.text(f"stock_{s}", lang) for s in STOCK_COLOURS]
     colour = {
         "field": "stock",
@@ -310,14 +310,14 @@ def stocks_spec(lang: str, horizon: int) -> dict[str, Any]:
         },
     ]
     return {
-        **_base(i18n.text("chart_stocks", lang), i18n.text("chart_stocks_sub", lang)),
+        **base_spec(i18n.text("chart_stocks", lang), i18n.text("chart_stocks_sub", lang)),
         "layer": marks,
     }
 
 
 def dimensions_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     """Nine dimensions stacked: gross above zero, destruction below, the net flow as a line."""
-    x = _months(horizon, lang)
+    x = month_axis(horizon, lang)
     names = [i18n.text(f"dim_{d}", lang) for d in DIMENSIONS]
     colour = {
         "field": "dimension",
@@ -358,7 +358,7 @@ def dimensions_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
         },
     ]
     return {
-        **_base(i18n.text("chart_dimensions", lang), i18n.text("chart_dimensions_sub", lang)),
+        **base_spec(i18n.text("chart_dimensions", lang), i18n.text("chart_dimensions_sub", lang)),
         "layer": marks,
     }
 
@@ -399,13 +399,13 @@ def load_spec(lang: str, departments: list[str], ranges: Ranges) -> dict[str, An
         },
     ]
     return {
-        **_base(i18n.text("chart_load", lang), i18n.text("chart_load_sub", lang)),
+        **base_spec(i18n.text("chart_load", lang), i18n.text("chart_load_sub", lang)),
         "layer": marks,
     }
 
 
 def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
-    x = _months(horizon, lang)
+    x = month_axis(horizon, lang)
     y = _y("partners", i18n.text("axis_partners", lang), (0, ranges.partners), format="d")
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
@@ -421,7 +421,7 @@ def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
         },
     ]
     return {
-        **_base(i18n.text("chart_partners", lang), i18n.text("chart_partners_sub", lang)),
+        **base_spec(i18n.text("chart_partners", lang), i18n.text("chart_partners_sub", lang)),
         "layer": marks,
     }
 
@@ -454,7 +454,7 @@ def citizens_spec(lang: str) -> dict[str, Any]:
         },
     ]
     return {
-        **_base(i18n.text("chart_citizens", lang), i18n.text("chart_citizens_sub", lang)),
+        **base_spec(i18n.text("chart_citizens", lang), i18n.text("chart_citizens_sub", lang)),
         "layer": marks,
     }
 
@@ -465,93 +465,3 @@ def fifth_label(q: int, lang: str) -> str:
     if q == 4:
         return f"5 {i18n.text('fifth_5', lang)}" if lang == "en" else "5"
     return str(q + 1)
-
-
-def compare_value_spec(
-    lang: str, horizon: int, names: tuple[str, str], crossover: int | None, label: str
-) -> dict[str, Any]:
-    """Cumulative value of A and B as the main lines, the crossover month marked."""
-    x = _months(horizon, lang)
-    y = {
-        "field": "value",
-        "type": "quantitative",
-        "axis": {"title": i18n.text("axis_value", lang), "tickCount": 5},
-    }
-    colour = {
-        "field": "run",
-        "type": "nominal",
-        "scale": {"domain": list(names), "range": [RUN, RUN_B]},
-        "legend": {
-            "title": None,
-            "orient": "top-left",
-            "fillColor": "rgba(255,255,255,0.85)",
-            "padding": 4,
-        },
-    }
-    marks: list[dict[str, Any]] = [
-        {
-            "data": {"name": "rows"},
-            "mark": {"type": "line", "strokeWidth": 3.5},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "color": colour,
-                "strokeDash": {
-                    "field": "run",
-                    "type": "nominal",
-                    "legend": None,
-                    "scale": {"domain": list(names), "range": [[1, 0], [8, 3]]},
-                },
-            },
-        },
-    ]
-    if crossover is not None:
-        point = [{"month": crossover, "label": label}]
-        marks += [
-            {
-                "data": {"values": point},
-                "mark": {"type": "rule", "strokeWidth": 2, "color": EVENT_COLOURS["crossover"]},
-                "encoding": {"x": x},
-            },
-            {
-                "data": {"values": point},
-                "mark": {
-                    "type": "text",
-                    "align": "left" if crossover <= 0.6 * horizon else "right",
-                    "dx": 4 if crossover <= 0.6 * horizon else -4,
-                    "baseline": "bottom",
-                    "fontWeight": "bold",
-                    "y": {"expr": "height - 4"},
-                },
-                "encoding": {"x": x, "text": {"field": "label"}},
-            },
-        ]
-    return {
-        **_base(i18n.text("compare_value", lang), i18n.text("compare_value_sub", lang)),
-        "layer": marks,
-    }
-
-
-def compare_path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[str, Any]:
-    spec = path_spec(lang, presets)
-    spec["title"]["text"] = i18n.text("compare_path", lang)
-    colour = {
-        "field": "run",
-        "type": "nominal",
-        "scale": {"domain": list(names), "range": [RUN, RUN_B]},
-        "legend": {
-            "title": None,
-            "orient": "bottom-left",
-            "fillColor": "rgba(255,255,255,0.85)",
-            "padding": 4,
-        },
-    }
-    line = spec["layer"][3]
-    line["mark"] = {"type": "line", "strokeWidth": 3}
-    line["encoding"] = {**line["encoding"], "color": colour, "detail": {"field": "run"}}
-    now = spec["layer"][5]
-    now["mark"] = {**now["mark"], "size": 260}
-    now["mark"].pop("color")
-    now["encoding"] = {**now["encoding"], "color": {**colour, "legend": None}}
-    spec["layer"] = [*spec["layer"][:4], now]
-    return spec

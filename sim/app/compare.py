@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.metrics import crossover_month
-from sim.app import i18n
+from sim.app import charts, i18n
 from sim.app.settings import build, citizens, resource_preset
 from sim.core.model import GovernanceModel
 
@@ -128,3 +128,98 @@ def now_rows(c: Comparison, lang: str) -> list[dict[str, Any]]:
         }
         for i, f in enumerate(c.frames)
     ]
+
+
+# ---- its two charts ----------------------------------------------------------------------
+def value_spec(
+    lang: str, horizon: int, names: tuple[str, str], crossover: int | None, label: str
+) -> dict[str, Any]:
+    """Cumulative value of A and B as the main lines, the crossover month marked."""
+    x = charts.month_axis(horizon, lang)
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "axis": {"title": i18n.text("axis_value", lang), "tickCount": 5},
+    }
+    colour = {
+        "field": "run",
+        "type": "nominal",
+        "scale": {"domain": list(names), "range": [charts.RUN, charts.RUN_B]},
+        "legend": {
+            "title": None,
+            "orient": "top-left",
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
+    marks: list[dict[str, Any]] = [
+        {
+            "data": {"name": "rows"},
+            "mark": {"type": "line", "strokeWidth": 3.5},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": colour,
+                "strokeDash": {
+                    "field": "run",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {"domain": list(names), "range": [[1, 0], [8, 3]]},
+                },
+            },
+        },
+    ]
+    if crossover is not None:
+        point = [{"month": crossover, "label": label}]
+        marks += [
+            {
+                "data": {"values": point},
+                "mark": {
+                    "type": "rule",
+                    "strokeWidth": 2,
+                    "color": charts.EVENT_COLOURS["crossover"],
+                },
+                "encoding": {"x": x},
+            },
+            {
+                "data": {"values": point},
+                "mark": {
+                    "type": "text",
+                    "align": "left" if crossover <= 0.6 * horizon else "right",
+                    "dx": 4 if crossover <= 0.6 * horizon else -4,
+                    "baseline": "bottom",
+                    "fontWeight": "bold",
+                    "y": {"expr": "height - 4"},
+                },
+                "encoding": {"x": x, "text": {"field": "label"}},
+            },
+        ]
+    return {
+        **charts.base_spec(i18n.text("compare_value", lang), i18n.text("compare_value_sub", lang)),
+        "layer": marks,
+    }
+
+
+def path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[str, Any]:
+    spec = charts.path_spec(lang, presets)
+    spec["title"]["text"] = i18n.text("compare_path", lang)
+    colour = {
+        "field": "run",
+        "type": "nominal",
+        "scale": {"domain": list(names), "range": [charts.RUN, charts.RUN_B]},
+        "legend": {
+            "title": None,
+            "orient": "bottom-left",
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
+    line = spec["layer"][3]
+    line["mark"] = {"type": "line", "strokeWidth": 3}
+    line["encoding"] = {**line["encoding"], "color": colour, "detail": {"field": "run"}}
+    now = spec["layer"][5]
+    now["mark"] = {**now["mark"], "size": 260}
+    now["mark"].pop("color")
+    now["encoding"] = {**now["encoding"], "color": {**colour, "legend": None}}
+    spec["layer"] = [*spec["layer"][:4], now]
+    return spec

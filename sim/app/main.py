@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -43,39 +44,7 @@ from sim.app.widgets import Monitors, Player, StreamChart, widget_of
 
 logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
 
-CSS = """
-html, body { overflow: hidden; }
-.govsim-root { height: 100vh; display: flex; flex-direction: column; font-size: 15px; }
-.govsim-header { flex: none; display: flex; align-items: center; gap: 10px; height: 48px;
-  padding: 0 10px; background: #0b3d66; color: #fff; }
-.govsim-header h1 { font-size: 19px; font-weight: 500; margin: 0; flex: 1; min-width: 0;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.govsim-header .v-btn { color: #fff !important; }
-.govsim-body { flex: 1; min-height: 0; display: flex; }
-.govsim-side { flex: none; width: 300px; overflow-y: auto; padding: 8px 10px;
-  border-right: 1px solid #ddd; background: #f7f7f7; }
-.govsim-side.closed { display: none; }
-.govsim-side h2 { font-size: 15px; font-weight: 700; margin: 10px 0 4px 0; color: #0b3d66; }
-.govsim-side .v-input { margin-top: 2px; padding-top: 0; }
-.govsim-side .v-label, .govsim-side .v-select__selection, .govsim-side input {
-  font-size: 14px !important; }
-.govsim-main { flex: 1; min-width: 0; overflow-y: auto; overflow-x: hidden;
-  padding: 0 12px 12px 12px; }
-.govsim-main .v-tab { font-size: 15px; text-transform: none; }
-.govsim-main { container-type: inline-size; }
-.govsim-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr));
-  gap: 10px 14px; margin-bottom: 10px; }
-.govsim-grid.govsim-more, .govsim-grid.wide { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-@container (max-width: 900px) {
-  .govsim-grid.govsim-story { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
-@container (max-width: 620px) { .govsim-grid, .govsim-grid.govsim-more, .govsim-grid.wide {
-  grid-template-columns: minmax(0, 1fr); } }
-.govsim-levers li { font-size: 14px; }
-.govsim-note { font-size: 14px; color: #333; }
-.info-panel { max-width: 62em; font-size: 16px; line-height: 1.5; }
-.info-panel h2 { font-size: 20px; margin-top: 14px; }
-.v-window { overflow: visible; }
-"""
+CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")  # projector layout
 
 
 @solara.component
@@ -384,16 +353,14 @@ def CompareTab(setup: dict, lang: str):
     rows = compare.rows(result, lang)
     with solara.Div(classes=["govsim-grid", "wide"]):
         StaticChart(
-            charts.compare_value_spec(
-                lang, int(result.frames[0]["month"].iloc[-1]), names, cross, label
-            ),
+            compare.value_spec(lang, int(result.frames[0]["month"].iloc[-1]), names, cross, label),
             {"rows": rows},
             lang,
             charts.STORY_HEIGHT,
             f"govsim_compare_{first}_{second}.png",
         )
         StaticChart(
-            charts.compare_path_spec(lang, names, feed.preset_points()),
+            compare.path_spec(lang, names, feed.preset_points()),
             {"rows": rows, "now": compare.now_rows(result, lang)},
             lang,
             charts.STORY_HEIGHT,
