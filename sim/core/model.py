@@ -457,6 +457,11 @@ class GovernanceModel(mesa.Model):
             self.step()
         return self.dataframe()
 
+    def series(self, column: str) -> np.ndarray:
+        """One column of the monthly table for the months stepped so far, without building the
+        table (a read-only view: the app redraws one month at a time)."""
+        return self.recorder.column(column, self.month)
+
     def dataframe(self) -> pd.DataFrame:
         """One row per month stepped so far (built once, from preallocated arrays)."""
         return self.recorder.frame(self.month)

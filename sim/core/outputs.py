@@ -98,6 +98,12 @@ class Recorder:
         cols["value_destroyed"][t] = values.destroyed_total
         cols["value_flow"][t] = values.net_total
 
+    def column(self, name: str, months: int) -> np.ndarray:
+        """The first `months` values of one column (a read-only view, no copy)."""
+        view = self._columns[name][:months]
+        view.flags.writeable = False
+        return view
+
     def frame(self, months: int) -> pd.DataFrame:
         """The first `months` rows as a table (integer columns as integers)."""
         frame = pd.DataFrame({c: v[:months] for c, v in self._columns.items()})

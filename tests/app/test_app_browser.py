@@ -3,8 +3,9 @@
 The fixture starts `python -m sim.app`'s server on a free port with the CDN pointed at a closed
 local port, so any front-end asset missing from the offline cache (scripts/fetch_assets) becomes
 an HTTP error; the browser may only talk to 127.0.0.1. Any request elsewhere, any HTTP status
->= 400 and any page error fails the test. Screenshots go to results/screenshots/. Run with -s to
-see the time to first render and the time per step.
+>= 400 and any page error fails the test. Screenshots go to results/screenshots/.
+
+Speed is printed as benchmark figures (run with -s), not asserted: the machine is shared.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "results" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 30_000
+VIEWPORTS = ((1366, 768), (1024, 768))
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="needs Debian chromium (apt-get install -y chromium)"
 )
@@ -106,29 +109,33 @@ class Watch:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
 
-def open_page(browser, url, watch):
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+def open_page(browser, url, watch, size=(1366, 768)):
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     watch.attach(page)
     start = time.perf_counter()
     page.goto(url)
+    page.wait_for_function(  # every chart drawn and fed its (empty) data
+        "() => window.govsimCharts && Object.keys(window.govsimCharts).length === 7"
+        " && Object.values(window.govsimCharts).every(c => c.view)"
+    )
     month(page, 0)
-    page.locator("main img").first.wait_for()
     return context, page, time.perf_counter() - start
 
 
-def month(page, n: int) -> None:
-    page.get_by_text(f"Month: {n} / 144", exact=True).wait_for()
-
-
 def current_month(page) -> int:
-    text = page.locator(".monitor-month").inner_text()
-    return int(text.split(":")[1].split("/")[0])
+    return int(page.locator(".monitor-month .govsim-monitor-value").inner_text().split("/")[0])
 
 
-def plot_sources(page) -> list[str]:
-    return page.locator("main img").evaluate_all("els => els.map(e => e.src)")
+def month(page, n: int) -> None:
+    page.wait_for_function(
+        "n => { const e = document.querySelector('.monitor-month .govsim-monitor-value');"
+        " return e && parseInt(e.innerText) === n; }",
+        arg=n,
+    )
 
 
 def shot(page, name: str) -> None:
@@ -136,106 +143,197 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def choose(page, label: str, option: str) -> None:
-    page.get_by_label(label).click(force=True)
-    page.get_by_role("option", name=option, exact=True).click()
+def no_traceback(page) -> None:
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "Error:" not in body.replace("ZeroDivisionError", "")
 
 
-def test_classroom_app_in_the_browser(server, browser, tmp_path):
-    watch = Watch()
-    context, page, first_render = open_page(browser, server, watch)
-    shot(page, "01_start")
-
-    # Step: the month advances and the plots change. Time a few steps.
-    before = plot_sources(page)
-    step_times = []
-    for n in range(1, 6):
-        previous = plot_sources(page)
-        start = time.perf_counter()
-        page.get_by_role("button", name="Step", exact=True).click()
-        month(page, n)
-        page.wait_for_function(
-            "prev => Array.from(document.querySelectorAll('main img')).every("
-            "(e, i) => e.src !== prev[i])",
-            arg=previous,
-        )
-        step_times.append(time.perf_counter() - start)
-        if n == 1:
-            assert plot_sources(page) != before
-    shot(page, "02_stepped")
-
-    # Play, then Pause: months advance on their own, then stop.
-    page.get_by_role("button", name="▶", exact=True).click()
-    page.wait_for_function(
-        "() => parseInt(document.querySelector('.monitor-month').innerText.split(':')[1]) >= 8"
+def boxes(page, selector: str) -> list[dict]:
+    return page.locator(selector).evaluate_all(
+        "els => els.filter(e => e.offsetParent !== null).map(e => {"
+        " const r = e.getBoundingClientRect();"
+        " return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })"
     )
-    page.get_by_role("button", name="❚❚", exact=True).click()
-    page.get_by_role("button", name="▶", exact=True).wait_for()
-    time.sleep(1.5)  # a step already in flight when Pause was pressed may still land
-    paused_at = current_month(page)
-    assert paused_at >= 8
-    time.sleep(1.5)
-    assert current_month(page) == paused_at
-    shot(page, "03_paused")
 
-    # Move a slider (keyboard on role=slider): its value and label change, Reset is suggested.
-    push = page.locator(".v-input", has_text="Partnership push").get_by_role("slider")
-    assert push.get_attribute("aria-valuenow") == "0.2"
-    push.focus()
-    push.press("ArrowRight")
-    page.get_by_text("Partnership push: 0.25").wait_for()
-    page.get_by_text("Settings changed: press Reset to apply them.").wait_for()
 
-    # Switch preset: the proactivity and openness sliders take the preset's point.
-    choose(page, "Trajectory preset", "open")
-    page.get_by_text("Proactivity (custom): 0.20").wait_for()
-    page.get_by_text("Openness (custom): 0.90").wait_for()
+def overlap(a: dict, b: dict) -> bool:
+    return min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5 and (
+        min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+    )
 
-    # Reset: month 0 with the new settings; one step shows the open governance point.
-    page.get_by_role("button", name="Reset", exact=True).click()
-    month(page, 0)
+
+def play_rate(page, speed: str, seconds: float | None = None) -> tuple[float, int]:
+    """Months per second while playing at `speed` (to the end, or for `seconds`)."""
+    page.locator(".govsim-speed").select_option(speed)
+    start_month = current_month(page)
+    start = time.perf_counter()
+    page.locator(".govsim-play").click()
+    if seconds is None:
+        month(page, 144)
+    else:
+        time.sleep(seconds)
+    elapsed = time.perf_counter() - start
+    done = current_month(page) - start_month
+    return done / elapsed, done
+
+
+def test_layout_fits_a_projector(server, browser):
+    """No overlap, no sideways scroll; at 1366×768 the story views fit on one screen."""
+    watch = Watch()
+    for width, height in VIEWPORTS:
+        context, page, _ = open_page(browser, server + "?lang=fr", watch, (width, height))
+        page.locator(".govsim-play").click()
+        month(page, 30)
+        page.locator(".govsim-play").click()
+        shot(page, f"run_{width}x{height}_fr")
+        charts = boxes(page, ".govsim-chart")
+        others = boxes(page, ".govsim-side, .govsim-monitors, .govsim-header")
+        assert len(charts) == 7
+        for i, a in enumerate(charts + others):
+            assert a["left"] >= -0.5 and a["right"] <= width + 0.5, (width, a)
+            for b in (charts + others)[i + 1 :]:
+                assert not overlap(a, b), (width, a, b)
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+            " document.querySelector('.govsim-main').scrollWidth,"
+            " document.querySelector('.govsim-main').clientWidth]"
+        )
+        assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+        if width == 1366:
+            assert all(c["bottom"] <= height for c in charts[:3]), charts[:3]
+        # The sidebar folds away and the charts take the room.
+        main = boxes(page, ".govsim-main")[0]
+        page.get_by_role("button", name="Afficher ou masquer les commandes").click()
+        page.wait_for_function("() => document.querySelector('.govsim-side.closed')")
+        wider = boxes(page, ".govsim-main")[0]
+        assert wider["right"] - wider["left"] > main["right"] - main["left"] + 250
+        shot(page, f"run_{width}x{height}_fr_folded")
+        context.close()
+    assert watch.problems == []
+
+
+def test_invalid_inputs_never_show_a_traceback(server, browser):
+    watch = Watch()
+    context, page, _ = open_page(browser, server, watch)
+    reset = page.get_by_role("button", name="Reset", exact=True)
+    seed = page.get_by_label("Seed (random draws)")
+    for bad in ("abc", "-3", "1.5", ""):
+        seed.fill(bad)
+        page.get_by_text("Seed must be a whole number ≥ 0").wait_for()
+        expect(reset).to_be_disabled()
+        no_traceback(page)
+    seed.fill("2")
+    page.get_by_text("Seed must be a whole number ≥ 0").wait_for(state="detached")
+    expect(reset).to_be_enabled()
+    page.get_by_label("Trajectory").click(force=True)
+    page.get_by_role("option", name="custom", exact=True).click()
+    path = page.get_by_label("Custom path (month: p, o; …)")
+    for bad, said in (
+        ("48: 1.5, 0.9", "point 1: proactivity p must be between 0 and 1 (got 1.5)"),
+        ("0: 1.2.3, 0.1", "point 1 (“0: 1.2.3, 0.1”): write it as month: p, o"),
+        ("24: 0.5, 0.5; 12: 0.2, 0.9", "month 12 must come after month 24"),
+    ):
+        path.fill(bad)
+        page.get_by_text(said, exact=False).wait_for()
+        expect(reset).to_be_disabled()
+        no_traceback(page)
+    path.fill("0: 0.9, 0.1; 24: 0.2, 0.9")
+    expect(reset).to_be_enabled()
+    reset.click()
     page.get_by_role("button", name="Step", exact=True).click()
     month(page, 1)
-    page.get_by_text("0.20, 0.90", exact=True).wait_for()
-
-    # Export: the CSV has the model's columns.
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Download run (CSV)", exact=True).click()
-    path = tmp_path / download.value.suggested_filename
-    download.value.save_as(path)
-    table = pd.read_csv(path)
-    assert list(table.columns) == list(COLUMNS) and len(table) == 1
-    assert download.value.suggested_filename.startswith("govsim_open_default_seed1_month1")
-
-    # Compare: two trajectories on the same seed, on the same axes.
-    page.get_by_role("tab", name="Compare").click()
-    page.get_by_role("button", name="Run comparison", exact=True).click()
-    page.get_by_text("Seed 1: cumulative value A (proactive)").wait_for()
-    shot(page, "04_compare")
-    page.get_by_role("tab", name="Info").click()
-    page.get_by_text("Things to notice").wait_for()
-    shot(page, "05_info")
-    page.get_by_role("tab", name="Run").click()
-    month(page, 1)
-
-    # A second browser session has its own model: stepping it leaves the first one alone.
-    other_context, other, _ = open_page(browser, server, watch)
-    other.get_by_role("button", name="Step", exact=True).click()
-    month(other, 1)
-    other.get_by_role("button", name="Step", exact=True).click()
-    month(other, 2)
-    other.get_by_text("0.90, 0.10", exact=True).wait_for()  # its own default preset (phased)
-    assert current_month(page) == 1
-    page.get_by_text("0.20, 0.90", exact=True).wait_for()
-
-    other_context.close()
+    # month 1 of a straight line from (0.9, 0.1) at month 0 to (0.2, 0.9) at month 24
+    assert page.locator(".monitor-point .govsim-monitor-value").inner_text() == "0.87 / 0.13"
+    no_traceback(page)
+    shot(page, "inputs")
     context.close()
     assert watch.problems == []
-    per_step = sorted(step_times)[len(step_times) // 2]
+
+
+def test_levers_during_the_run_french_and_exports(server, browser, tmp_path):
+    watch = Watch()
+    context, page, _ = open_page(browser, server + "?lang=fr", watch)
+    page.get_by_role("button", name="Réinitialiser", exact=True).wait_for()
+    assert page.locator(".monitor-month .govsim-monitor-label").inner_text() == "Mois"
+    spec = page.evaluate("window.govsimCharts.path.spec")
+    assert "Trajectoire de gouvernance" in spec and "ouverture o" in spec
+    page.locator(".govsim-speed").select_option("6")
+    play = page.get_by_role("button", name="▶ Lecture")
+    play.focus()
+    page.keyboard.press("Enter")  # the keyboard plays
+    month(page, 12)
+    slider = page.locator(".govsim-lever-openness").get_by_role("slider")
+    slider.focus()
+    for _ in range(5):
+        slider.press("ArrowRight")  # a lever pulled while the run plays
+    page.locator(".govsim-levers", has_text="Ouverture o →").wait_for()
+    pulled = page.locator(".govsim-levers li").first.inner_text()
+    lever_month = int(pulled.split()[1])
+    page.get_by_role("button", name="❚❚ Pause").click()
+    marks = page.evaluate("window.govsimCharts.path.view.data('events')")
+    assert any(m["kind"] == "lever" and m["month"] == lever_month for m in marks)
+    rows = page.evaluate("window.govsimCharts.path.view.data('rows')")
+    after = [r["o"] for r in rows if r["month"] > lever_month]
+    assert after and all(o > 0.1 for o in after)  # the path records it
+    shot(page, "lever_fr")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la simulation (CSV)").click()
+    table = pd.read_csv(download.value.path())
+    assert list(table.columns) == list(COLUMNS) and len(table) == current_month(page)
+    with page.expect_download() as download:
+        page.locator(".govsim-png").nth(1).click()
+    assert Path(download.value.path()).read_bytes()[:4] == b"\x89PNG"
+
+    page.get_by_role("tab", name="Comparer").click()
+    page.get_by_role("button", name="Lancer la comparaison").click()
+    page.get_by_text("ressources suffisantes (budget 1,0 M€/mois").wait_for()
+    shot(page, "compare_fr")
+    page.get_by_role("tab", name="À propos").click()
+    page.get_by_text("À remarquer").wait_for()
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("tab", name="Info").wait_for()
+    context.close()
+    assert watch.problems == []
+
+
+def test_speed_alone_and_with_five_sessions(server, browser):
+    """Benchmark figures: months per second at one month per frame, every view live."""
+    watch = Watch()
+    context, page, first_render = open_page(browser, server, watch)
+    shot(page, "start_1366x768")
+    rate24, _ = play_rate(page, "24")
+    shot(page, "end_1366x768")
+    measured = page.evaluate("window.govsimPlayer.measured")
+    page.get_by_role("button", name="Reset", exact=True).click()
+    month(page, 0)
+    rate_max, _ = play_rate(page, "0")
+    context.close()
+
+    sessions = [open_page(browser, server, watch) for _ in range(5)]
+    for _, p, _ in sessions:
+        p.locator(".govsim-speed").select_option("24")
+    starts = [current_month(p) for _, p, _ in sessions]
+    start = time.perf_counter()
+    for _, p, _ in sessions:
+        p.locator(".govsim-play").click()
+    time.sleep(6)
+    elapsed = time.perf_counter() - start
+    rates = [
+        (current_month(p) - m) / elapsed for (_, p, _), m in zip(sessions, starts, strict=True)
+    ]
+    for c, _, _ in sessions:
+        c.close()
+    assert watch.problems == []
+    assert all(r > 0 for r in rates)
     print(
-        f"\nclassroom app, default city: first render {first_render:.2f} s; "
-        f"time per step (Step click -> month and all plots updated) median {per_step:.2f} s, "
-        f"all {[round(t, 2) for t in step_times]}"
+        f"\nBENCHMARK classroom app, default city, one month per frame, 7 live charts, "
+        f"{os.cpu_count()} CPUs (load {os.getloadavg()[0]:.1f}):"
+        f"\n  first render {first_render:.2f} s"
+        f"\n  alone, speed 24: {rate24:.1f} months/s wall clock"
+        f" (the player's own figure {measured:.1f})"
+        f"\n  alone, as fast as possible: {rate_max:.1f} months/s"
+        f"\n  five sessions at speed 24, each: {', '.join(f'{r:.1f}' for r in rates)} months/s"
     )
 
 
