@@ -48,6 +48,7 @@ NO_COORDINATION = {"mechanisms.coordination_costs": False}
 NO_PAIRWISE = {"mechanisms.pairwise_coordination": False}
 TECHNO_PUSH = {"mechanisms.mediation": False}
 FORCED_COUNTS = (0, 4, 8, 12, 16, 20, 24, 32)
+BREACH_LEVELS = ({}, {"parameters.breach_hazard": 0.001}, {"parameters.breach_hazard": 0.02})
 STAFF_LEVELS = (20.0, 40.0, 80.0)
 INITIAL_STOCKS = (0.0, 0.1, 0.2, 0.3)
 
@@ -375,10 +376,10 @@ def p7(seeds: Sequence[int]) -> dict[str, Any]:
 
 def breach_exposure(seeds: Sequence[int]) -> dict[str, Any]:
     """Poisson regression of monthly breaches on log exposure (the month's hazard), pooled over
-    the scenarios and their resource variants: the input rule says the rate is proportional to
+    the scenarios at three base hazards across the plausible range (breaches are rare: the
+    spread gives the regression its power): the input rule says the rate is proportional to
     exposure, i.e. a log-exposure coefficient of 1."""
-    cases = [(k, {}) for k in PRESETS] + [(k, TIGHT) for k in PRESETS]
-    cases += [(k, {"resources.budget": 1.6}) for k in PRESETS]
+    cases = [(k, ch) for k in PRESETS for ch in BREACH_LEVELS]
     frames = pd.concat([r for k, ch in cases for r in runs(k, seeds, **ch)], ignore_index=True)
     frames = frames[frames["breach_hazard"] > 0]
     coef, low, high = poisson_rate_ratio(
@@ -425,7 +426,7 @@ def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
         "p6": [("open", {"mechanisms.reflex_override": r}) for r in (0.0, 0.15, 0.5, 1.0)]
         + [("open", {"parameters.push": v}) for v in (0.0, 1.0)],
         "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})]
-        + [(k, ch) for k in PRESETS for ch in (TIGHT, {"resources.budget": 1.6})],
+        + [(k, ch) for k in PRESETS for ch in BREACH_LEVELS],
         "p8": [(k, TIGHT) for k in ("combined", "phased")],
     }
     return base + extra.get(name, [])

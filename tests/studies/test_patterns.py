@@ -102,9 +102,10 @@ def test_p5_late_flow_rises_with_staff_hours():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured (30 seeds, root 0): no plateau without coordination costs in 0.43 of seeds "
-    "(median slope ratio 0.43 vs 0.13 with them): removing coordination costs removes most of "
-    "the flattening, not all; C and Q saturate and recruitment has a finite rate (ODD §1.2)",
+    reason="measured (experiments/patterns.py 30 0): no plateau without coordination costs in "
+    "6/30 seeds (median slope ratio 0.44, against 0.13 with them): removing coordination costs "
+    "removes most of the flattening, not all — C and Q saturate and recruitment has a finite "
+    "rate (docs/ODD.md §10)",
 )
 def test_p5_counterfactual_no_coordination_costs_no_plateau():
     f = patterns.p5(SEEDS, hump_seeds=FEW, counts=(0,))
@@ -160,9 +161,10 @@ def test_p8_combined_beats_phased_with_adequate_resources():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured (30 seeds, root 0): with tight resources phased ≥ combined in 0.37 of seeds "
-    "(median gap combined − phased ≈ 0): the start-up costs make the two tie, they do not "
-    "reverse the ranking at this level; see the p8 resource grid (ODD §1.2)",
+    reason="measured (experiments/patterns.py 30 0): with tight resources phased ≥ combined in "
+    "7/30 seeds (median gap combined − phased +0.6 on ≈ 80): the start-up costs make the two "
+    "tie, they do not reverse the ranking at this level; see the p8 resource grid "
+    "(docs/ODD.md §10)",
 )
 def test_p8_phased_at_least_combined_when_tight():
     f = patterns.p8(SEEDS)
