@@ -16,7 +16,8 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.core.config import ConfigError, ModelConfig
-from sim.report import write_report
+from sim.report import Written, write_report
+from sim.report.lang import check_language
 from sim.report.study import Study, option_note
 from sim.runs import presets
 from sim.runs.jobspec import available_cpus, build_configs, plain_data
@@ -41,11 +42,13 @@ class Plan:
     settings: dict[str, Any]  # the resolved top-level config (without jobs)
     base_model: dict[str, Any]  # the model section every option starts from
     option_files: dict[str, dict[str, Any]]  # option -> the fields its scenario file sets
+    language: str  # the report's language (en, fr)
 
 
 def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     """Validate the whole comparison before any run; raises ConfigError naming the field."""
     data = plain_data(cfg)
+    language = check_language(data.get("language", "en"))
     options = data.get("scenarios")
     if isinstance(options, list):
         for name in options:
@@ -90,6 +93,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         settings=settings,
         base_model=model,
         option_files={n: presets.load(n) for n in options},
+        language=language,
     )
 
 
@@ -118,11 +122,12 @@ def execute(
     overrides: Sequence[str] = (),
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, Path]:
+) -> Written:
     """Validate, run every option × replication (and the sensitivity reruns), write the report.
 
     `overrides` are the command-line overrides, shown in the report's annex (hydra.* and jobs are
-    left out: they do not change a number). Returns the written files by name.
+    left out: they do not change a number). Returns the written files and the headline (ranking
+    and recommendation) the command prints after them.
     """
     study_plan = plan(cfg)  # raises before anything runs or is written
     data = plain_data(cfg)
@@ -143,4 +148,4 @@ def execute(
     runs = pd.concat(frames, ignore_index=True)
     shown = [o for o in overrides if not o.startswith(HIDDEN_OVERRIDES)]
     study = study_of(study_plan, runs, command=["python", "-m", "sim", "compare", *shown])
-    return write_report(study, Path(out))
+    return write_report(study, Path(out), study_plan.language)

@@ -26,6 +26,7 @@ RUNS_COLUMNS = (
     "resources",
     "scenario",
     "replication",
+    "parameter_set",  # an ensemble's parameter set per replication (absent: defaults throughout)
     "seed",
     "month",
     "proactivity",
@@ -47,23 +48,6 @@ RUNS_COLUMNS = (
     "value_flow",
     "value_cumulative",
 )
-DIMENSION_LABELS = {
-    "efficiency": "Efficiency",
-    "engagement": "Citizen engagement",
-    "quality_of_life": "Quality of life",
-    "inclusion": "Social inclusion & equality",
-    "connectivity": "Connectivity",
-    "knowledge": "Knowledge creation & sharing",
-    "cost_reduction": "Cost reduction",
-    "scalability": "Scalability & transferability",
-    "environment": "Environmental impact",
-}
-DESTRUCTION_LABELS = {
-    "exclusion": "Exclusion (illectronisme)",
-    "privacy": "Privacy harm (data breaches)",
-    "footprint": "Environmental footprint",
-    "stale_data": "Stale open data",
-}
 
 
 # ---- the study -----------------------------------------------------------------------------------
@@ -83,6 +67,24 @@ class Study:
     level_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
     option_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
+
+    @property
+    def parameter_sets(self) -> int:
+        """How many parameter sets the futures draw from (1: every parameter at its default)."""
+        if "parameter_set" not in self.runs.columns:
+            return 1
+        return int(self.runs["parameter_set"].nunique())
+
+    def resources_of(self, level: str) -> dict[str, Any]:
+        """The resource fields of a level (the main level's come from the model section)."""
+        if level == self.resources:
+            return dict(self.base_model.get("resources", {}))
+        return dict(self.level_files.get(level, {}))
+
+    @property
+    def by_budget(self) -> list[str]:
+        """Resource levels from the leanest budget to the largest."""
+        return sorted(self.levels, key=lambda x: (self.resources_of(x).get("budget", math.inf), x))
 
     @property
     def levels(self) -> list[str]:
@@ -160,16 +162,18 @@ def pair_statistics(leader: np.ndarray, other: np.ndarray) -> dict[str, float]:
     diff = leader - other
     test = paired_test(other, leader)
     low, high = bootstrap_median_ci(diff)
-    reference = float(np.median(other))
     median = float(np.median(diff))
+    spread = np.percentile(diff, [5, 95]) if diff.size else (math.nan, math.nan)
     return {
         "replications": float(diff.size),
         "ahead_count": float((diff > 0).sum()),
         "behind_count": float((diff < 0).sum()),
+        "ahead_share": float((diff > 0).mean()) if diff.size else math.nan,
         "diff_median": median,
+        "diff_p05": float(spread[0]),
+        "diff_p95": float(spread[1]),
         "diff_ci_low": low,
         "diff_ci_high": high,
-        "diff_percent": 100.0 * median / abs(reference) if reference != 0 else math.nan,
         "p_value": test["p_value"],
         "effect_size": test["effect_size"],
     }
@@ -229,8 +233,22 @@ def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
     return {f"{prefix}_{n}": float(v) for n, v in zip(names, q, strict=True)}
 
 
+def check_pairing(runs: pd.DataFrame) -> None:
+    """Replication k is one future: with an ensemble, one parameter set in every scenario."""
+    if "parameter_set" not in runs.columns:
+        return
+    sets = runs.groupby(["resources", "replication"])["parameter_set"].nunique()
+    if (sets > 1).any():
+        resources, replication = sets[sets > 1].index[0]
+        raise ValueError(
+            f"runs: replication {replication} ({resources} resources) uses several parameter "
+            "sets across scenarios; paired futures must share one"
+        )
+
+
 def summary_table(study: Study) -> pd.DataFrame:
     """Every number of the report, long format: resources, option, versus, month, statistic."""
+    check_pairing(study.runs)
     rows: list[tuple[str, str, str, int, str, float]] = []
 
     def add(level: str, option: str, versus: str, month: int, stats: Mapping[str, float]) -> None:
