@@ -9,6 +9,7 @@ and the software versions — go into scenarios.yaml beside the report, not into
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any
 
 import numpy as np
@@ -30,10 +31,10 @@ def software() -> dict[str, Any]:
 
     record = provenance({}, {})
     versions = dict(record["packages"])
-    for name in ("jinja2", "weasyprint"):
+    for name in ("jinja2", "weasyprint"):  # the report's own two (read without importing them)
         try:
-            versions[name] = __import__(name).__version__
-        except ImportError:  # pragma: no cover
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
             versions[name] = None
     return {
         "python": record["python"],

@@ -260,27 +260,25 @@ def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
 
 
 def tradeoff_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
+    """Created, destroyed by kind, net: the recommended scenario and the runner-up (the
+    dimensions section has every scenario)."""
     lang, level, final = tags.lang, study.resources, study.months
-    order = numbers.ranking(level, study.options, final)
-    head = [lang.h("trade.head")] + [option(lang, x) for x in order]
-    rows = [
-        [lang.h("trade.row.created")]
-        + [tags.num(level, x, "", final, "gross_median") for x in order]
-    ]
+    pair = numbers.ranking(level, study.options, final)[:2]
+
+    def row(label: str, stat: str) -> list[str]:
+        return [label] + [tags.num(level, x, "", final, stat) for x in pair]
+
+    rows = [row(lang.h("trade.row.created"), "gross_median")]
     for k in DESTRUCTIONS:
         label = lang.h("trade.row.destroyed", kind=esc(lang.t(f"destruction.{k}.short")))
-        rows.append(
-            [label] + [tags.num(level, x, "", final, f"destruction_{k}_median") for x in order]
-        )
-    rows.append(
-        [lang.h("trade.row.net")] + [tags.num(level, x, "", final, "value_median") for x in order]
-    )
-    caption = lang.h(
-        "trade.caption",
+        rows.append(row(label, f"destruction_{k}_median"))
+    rows.append(row(lang.h("trade.row.net"), "value_median"))
+    corner = lang.h(
+        "trade.head",
         horizon=tags.horizon(final),
-        n=tags.num(level, order[0], "", final, "replications"),
+        n=tags.num(level, pair[0], "", final, "replications"),
     )
-    return Table(head, rows, caption, "tradeoffs")
+    return Table([corner] + [option(lang, x) for x in pair], rows, "", "tradeoffs")
 
 
 def caveats(study: Study, tags: Tagger) -> list[str]:

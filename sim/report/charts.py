@@ -62,7 +62,6 @@ def _rc() -> dict[str, Any]:
         "svg.hashsalt": "govsim",
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.titlelocation": "left",
     }
 
 
@@ -85,8 +84,21 @@ def _number_axis(ax: Axes, lang: Lang, axis: str = "y") -> None:
 
 
 def _title(ax: Axes, text: str, width: int = 52) -> None:
-    """A panel title wrapped to the panel (never cut by the figure's edge)."""
+    """A panel title, wrapped once more to its panel's width when drawn (`_fit_titles`)."""
     ax.set_title(textwrap.fill(text, width))
+
+
+def _fit_titles(fig: Figure) -> None:
+    """Rewrap each panel title until it is no wider than its panel: never cut by the edge."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        title = ax.title
+        words = " ".join(title.get_text().split())
+        width = len(words)
+        while width > 12 and title.get_window_extent(renderer).width > ax.bbox.width * 1.02:
+            width -= 4
+            title.set_text(textwrap.fill(words, width))
 
 
 def _year_axis(ax: Axes, lang: Lang, months: int, horizons: Sequence[int]) -> None:
@@ -249,7 +261,7 @@ def _plane(ax: Axes, study: Study, lang: Lang) -> dict[str, pd.DataFrame]:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel(lang.t("chart.paths.x"))
-    ax.set_ylabel(lang.t("chart.paths.y"))
+    ax.set_ylabel(textwrap.fill(lang.t("chart.paths.y"), 30))  # the square panel is short
     _title(ax, lang.t("chart.paths.left"), 40)
     return medians
 
@@ -319,11 +331,14 @@ def svg(draw: Callable[[Figure], None], height: float) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(WIDTH, height), layout="constrained")
+        FigureCanvasAgg(fig)  # measures text, so titles can be fitted
         draw(fig)
+        _fit_titles(fig)
         buf = io.BytesIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
