@@ -1,10 +1,10 @@
 """The advisors' comparison: `python -m sim compare` (a Hydra app of its own).
 
-Runs two to five options (scenario files in configs/scenario/) × paired replications on one model
-configuration, reruns the same options under other resource levels with fewer replications, and
+Runs two to five scenarios (files in configs/scenario/) × paired replications on one model
+configuration, reruns the same scenarios under other resource levels with fewer replications, and
 writes report.html, report.pdf, scenarios.yaml, runs.csv and summary.csv into the run directory
 (see `sim.report`), then prints the ranking and the recommendation in the report's `language`.
-Everything — option names, every model field, the sensitivity levels, the language — is validated
+Everything — scenario names, every model field, the sensitivity levels, the language — is validated
 before the first run; a bad value exits with status 2, names the field and writes no file.
 
     python -m sim compare scenarios=[phased,combined] resources=adequate replications=50
@@ -42,10 +42,10 @@ def _model_defaults() -> dict[str, Any]:
 
 @dataclass
 class CompareSchema:
-    """`python -m sim compare`: options × paired replications, plus resource sensitivity."""
+    """`python -m sim compare`: scenarios × paired replications, plus resource sensitivity."""
 
     scenarios: list[str] = MISSING  # two to five scenario files (configs/scenario/*.yaml)
-    replications: int = MISSING  # paired seeds per option (common random numbers)
+    replications: int = MISSING  # paired seeds per scenario (common random numbers)
     months: int = MISSING  # simulated months (copied into model.months)
     seed: int = MISSING  # root seed; replication k gets replication_seeds(seed, n)[k]
     jobs: int | None = None  # worker processes; null = number of CPUs, 1 = serial

@@ -19,8 +19,8 @@ from sim.report import charts
 from sim.report.brief import Table
 from sim.report.lang import Lang
 from sim.report.sections import Figure, Section
-from sim.report.study import PLATEAU_THRESHOLD, Study, option_note
-from sim.report.tags import Numbers, Tagger, esc, option
+from sim.report.study import PLATEAU_THRESHOLD, Study, scenario_note
+from sim.report.tags import Numbers, Tagger, esc, scenario
 
 CONFIG_FILE = "scenarios.yaml"
 
@@ -46,12 +46,12 @@ def software() -> dict[str, Any]:
 def configuration(study: Study) -> dict[str, Any]:
     """The content of scenarios.yaml: everything needed to rerun the study."""
     scenarios = {}
-    for name in study.options:
-        note = study.option_notes.get(name) or option_note(name)
+    for name in study.scenarios:
+        note = study.scenario_notes.get(name) or scenario_note(name)
         scenarios[name] = {
             "file": f"configs/scenario/{name}.yaml",
             "comment": note,
-            "sets": study.option_files.get(name, {}),
+            "sets": study.scenario_files.get(name, {}),
         }
     levels = {lv: study.resources_of(lv) for lv in study.by_budget}
     return {
@@ -89,7 +89,7 @@ def tests_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
 
             rows.append(
                 [
-                    lang.h("annex.tests.over", a=option(lang, lead), b=option(lang, other)),
+                    lang.h("annex.tests.over", a=scenario(lang, lead), b=scenario(lang, other)),
                     tags.horizon(h),
                     lang.h(
                         "annex.tests.counts",
@@ -124,7 +124,7 @@ def crossover_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
         found = numbers.get(level, lead, other, m, "crossover_count") > 0
         rows.append(
             [
-                lang.h("annex.tests.over", a=option(lang, lead), b=option(lang, other)),
+                lang.h("annex.tests.over", a=scenario(lang, lead), b=scenario(lang, other)),
                 lang.h("annex.of", k=num("crossover_count"), n=num("crossover_replications")),
                 num("crossover_median") if found else "—",
                 lang.h("annex.range", low=num("crossover_ci_low"), high=num("crossover_ci_high"))
@@ -139,14 +139,14 @@ def plateau_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
     lang, level, m = tags.lang, study.resources, study.months
     head = [lang.h(f"annex.plateau.{k}") for k in ("scenario", "level", "count", "interval")]
     rows = []
-    for name in numbers.ranking(level, study.options, m):
+    for name in numbers.ranking(level, study.scenarios, m):
 
         def num(stat: str, name: str = name) -> str:
             return tags.num(level, name, "", m, stat)
 
         rows.append(
             [
-                option(lang, name),
+                scenario(lang, name),
                 lang.h(
                     "annex.tests.interval",
                     x=num("plateau_level_median"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
 from sim.report.lang import Lang, likelihood_key
 from sim.report.study import Study
-from sim.report.tags import Numbers, Tagger, cite, esc, option
+from sim.report.tags import Numbers, Tagger, cite, esc, scenario
 
 CLEAR = 0.66  # a recommendation needs its scenario ahead in at least "likely" (66%) of futures
 
@@ -52,7 +52,7 @@ def plain(fragment: str) -> str:
 
 def leaders(study: Study, numbers: Numbers, level: str) -> dict[int, str]:
     """The scenario ranked first at each horizon."""
-    return {h: numbers.ranking(level, study.options, h)[0] for h in study.horizons}
+    return {h: numbers.ranking(level, study.scenarios, h)[0] for h in study.horizons}
 
 
 def resource_details(tags: Tagger, level: str) -> str:
@@ -70,12 +70,12 @@ def horizon_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> 
     """When the recommended scenario leads (and who leads before it does)."""
     lang, lead = tags.lang, leaders(study, numbers, study.resources)
     if set(lead.values()) == {rec}:
-        return lang.h("rec.leads_all", rec=option(lang, rec), horizons=tags.horizons(list(lead)))
+        return lang.h("rec.leads_all", rec=scenario(lang, rec), horizons=tags.horizons(list(lead)))
     segments = []
     for name in dict.fromkeys(lead.values()):
         months = [m for m, x in lead.items() if x == name]
         segments.append(
-            lang.h("rec.segment", option=option(lang, name), horizons=tags.horizons(months))
+            lang.h("rec.segment", option=scenario(lang, name), horizons=tags.horizons(months))
         )
     return lang.h("rec.lead_changes", segments="; ".join(segments))
 
@@ -85,12 +85,12 @@ def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -
     lang, final = tags.lang, study.months
     if len(study.levels) == 1:
         return lang.h("rec.no_sensitivity")
-    first = {lv: numbers.ranking(lv, study.options, final)[0] for lv in study.by_budget}
+    first = {lv: numbers.ranking(lv, study.scenarios, final)[0] for lv in study.by_budget}
     same = [lv for lv, x in first.items() if x == rec]
     if len(same) == len(first):
         names = lang.join(esc(lang.level(lv)) for lv in same)
         return lang.h(
-            "rec.all_levels", rec=option(lang, rec), levels=names, horizon=tags.horizon(final)
+            "rec.all_levels", rec=scenario(lang, rec), levels=names, horizon=tags.horizon(final)
         )
     names = lang.join((esc(lang.level(lv)) for lv in same), "or")
     others = [
@@ -98,14 +98,14 @@ def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -
             "cond.other",
             level=esc(lang.level(lv)),
             details=resource_details(tags, lv),
-            option=option(lang, x),
+            option=scenario(lang, x),
         )
         for lv, x in first.items()
         if x != rec
     ]
     return lang.h(
         "rec.condition",
-        rec=option(lang, rec),
+        rec=scenario(lang, rec),
         levels=names,
         horizon=tags.horizon(final),
         others="; ".join(others),
@@ -122,8 +122,8 @@ def certainty_sentences(
     out = [
         lang.h(
             "rec.how_sure",
-            rec=option(lang, rec),
-            runner=option(lang, runner),
+            rec=scenario(lang, rec),
+            runner=scenario(lang, runner),
             horizon=tags.horizon(final),
             count=count,
             total=tags.futures(level, rec, runner, final),
@@ -170,12 +170,12 @@ def likelihood_word(lang: Lang, share: float, futures: int) -> str:
 
 def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
     lang, level, final = tags.lang, study.resources, study.months
-    rec, runner = numbers.ranking(level, study.options, final)[:2]
+    rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
     _, share, _ = tags.ahead(level, rec, runner, final)
     if share >= CLEAR:
-        head = lang.h("rec.headline", rec=option(lang, rec), horizon=tags.horizon(final))
+        head = lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
     else:
-        head = lang.h("rec.no_clear", a=option(lang, rec), b=option(lang, runner))
+        head = lang.h("rec.no_clear", a=scenario(lang, rec), b=scenario(lang, runner))
     return [
         head,
         horizon_sentence(study, numbers, tags, rec),
@@ -186,13 +186,13 @@ def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
 
 def ranking_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
     lang, level = tags.lang, study.resources
-    order = numbers.ranking(level, study.options, study.months)
+    order = numbers.ranking(level, study.scenarios, study.months)
     head = [lang.h("rank.scenario")] + [
         lang.h("rank.after", horizon=tags.horizon(h)) for h in study.horizons
     ]
     rows = []
     for name in order:
-        cells = [option(lang, name)]
+        cells = [scenario(lang, name)]
         for h in study.horizons:
             cells.append(
                 f"<strong>{tags.num(level, name, '', h, 'rank')}</strong> "
@@ -201,7 +201,7 @@ def ranking_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
         rows.append(cells)
     sure = [lang.h("rank.how_sure")]
     for h in study.horizons:
-        first, second = numbers.ranking(level, study.options, h)[:2]
+        first, second = numbers.ranking(level, study.scenarios, h)[:2]
         sure.append(sure_cell(tags, level, first, second, h))
     rows.append(sure)
     caption = lang.h("rank.caption", n=tags.num(level, order[0], "", study.months, "replications"))
@@ -211,7 +211,7 @@ def ranking_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
 def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
     """What the recommended scenario gains and gives up against the runner-up."""
     lang, level, final = tags.lang, study.resources, study.months
-    rec, runner = numbers.ranking(level, study.options, final)[:2]
+    rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
 
     def get(name: str, stat: str) -> float:
         return numbers.get(level, name, "", final, stat)
@@ -225,8 +225,8 @@ def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
     more = get(rec, "gross_median") >= get(runner, "gross_median")
     created = lang.h(
         "trade.creates_more" if more else "trade.creates_less",
-        rec=option(lang, rec),
-        runner=option(lang, runner),
+        rec=scenario(lang, rec),
+        runner=scenario(lang, runner),
         horizon=tags.horizon(final),
         **pair("gross_median"),
     )
@@ -255,7 +255,7 @@ def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
         out.append(lang.h("trade.best", dims=names))
     if lost:
         names = lang.join(lang.h("word.quoted", x=esc(lang.t(f"dimension.{d}"))) for d in lost)
-        out.append(lang.h("trade.lost", runner=option(lang, runner), dims=names))
+        out.append(lang.h("trade.lost", runner=scenario(lang, runner), dims=names))
     return out
 
 
@@ -263,7 +263,7 @@ def tradeoff_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
     """Created, destroyed by kind, net: the recommended scenario and the runner-up (the
     dimensions section has every scenario)."""
     lang, level, final = tags.lang, study.resources, study.months
-    pair = numbers.ranking(level, study.options, final)[:2]
+    pair = numbers.ranking(level, study.scenarios, final)[:2]
 
     def row(label: str, stat: str) -> list[str]:
         return [label] + [tags.num(level, x, "", final, stat) for x in pair]
@@ -278,7 +278,7 @@ def tradeoff_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
         horizon=tags.horizon(final),
         n=tags.num(level, pair[0], "", final, "replications"),
     )
-    return Table([corner] + [option(lang, x) for x in pair], rows, "", "tradeoffs")
+    return Table([corner] + [scenario(lang, x) for x in pair], rows, "", "tradeoffs")
 
 
 def caveats(study: Study, tags: Tagger) -> list[str]:
@@ -311,14 +311,14 @@ def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
     """The first page, and its plain-text digest for the terminal."""
     lang, level, final = tags.lang, study.resources, study.months
     rec_text = recommendation(study, numbers, tags)
-    order = numbers.ranking(level, study.options, final)
+    order = numbers.ranking(level, study.scenarios, final)
     ranked = [
         "  "
         + plain(
             lang.h(
                 "terminal.ranked",
                 rank=tags.num(level, x, "", final, "rank"),
-                option=option(lang, x),
+                option=scenario(lang, x),
                 value=tags.num(level, x, "", final, "value_median"),
             )
         )

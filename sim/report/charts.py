@@ -44,10 +44,10 @@ PATHS_SHOWN = 15  # individual realised paths drawn per scenario
 WIDTH = 7.0  # inches: the PDF's text width (A4 less margins)
 
 
-def colours(options: Sequence[str]) -> dict[str, str]:
+def colours(scenarios: Sequence[str]) -> dict[str, str]:
     """Colour of each scenario: its own if shipped, else the next spare one."""
-    spare = iter(SPARE * (1 + len(options) // len(SPARE)))
-    return {name: OKABE_ITO.get(name) or next(spare) for name in options}
+    spare = iter(SPARE * (1 + len(scenarios) // len(SPARE)))
+    return {name: OKABE_ITO.get(name) or next(spare) for name in scenarios}
 
 
 def _rc() -> dict[str, Any]:
@@ -136,17 +136,17 @@ def _legend(fig: Figure, handles: list[Any], labels: list[str], ncol: int | None
 
 def ranked(study: Study, numbers: Numbers) -> list[str]:
     """Scenarios from first to last at the end (the order of the tables and legends)."""
-    return numbers.ranking(study.resources, study.options, study.months)
+    return numbers.ranking(study.resources, study.scenarios, study.months)
 
 
 def style(study: Study, name: str) -> Any:
     """A scenario's line style: fixed by its place in the study, like its colour."""
-    return LINESTYLES[study.options.index(name) % len(LINESTYLES)]
+    return LINESTYLES[study.scenarios.index(name) % len(LINESTYLES)]
 
 
 def chart_value(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
     """Cumulative value over time per scenario, and the lead the recommended one opens."""
-    runs, colour, order = study.main, colours(study.options), ranked(study, numbers)
+    runs, colour, order = study.main, colours(study.scenarios), ranked(study, numbers)
     ax1, ax2 = fig.subplots(1, 2)
     table = _bands(runs, "value_cumulative")
     for name in order:
@@ -174,10 +174,10 @@ def chart_value(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None
 
 def chart_dimensions(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
     """Net value by dimension and value destroyed by kind: bars with 90% whiskers."""
-    colour, level, m = colours(study.options), study.resources, study.months
+    colour, level, m = colours(study.scenarios), study.resources, study.months
     grid = fig.add_gridspec(1, 2, width_ratios=[1.35, 1])
     ax1, ax2 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
-    height = 0.8 / len(study.options)
+    height = 0.8 / len(study.scenarios)
     for axis, keys, prefix, label, title in (
         (ax1, DIMENSIONS, "net", "dimension.{}", "chart.dims.left"),
         (ax2, DESTRUCTIONS, "destruction", "destruction.{}.short", "chart.dims.right"),
@@ -203,9 +203,9 @@ def chart_dimensions(fig: Figure, study: Study, numbers: Numbers, lang: Lang) ->
 
 def chart_resources(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
     """Cumulative value at the end under each resource level: dots and 90% whiskers, no lines."""
-    colour, m, levels = colours(study.options), study.months, study.by_budget
+    colour, m, levels = colours(study.scenarios), study.months, study.by_budget
     ax = fig.subplots()
-    n = len(study.options)
+    n = len(study.scenarios)
     width = min(0.6, 0.18 * n)
     for i, name in enumerate(ranked(study, numbers)):
         x = np.arange(len(levels)) - width / 2 + width * (i + 0.5) / n
@@ -225,7 +225,7 @@ def chart_resources(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> 
         )
     ticks = []
     for lv in levels:
-        futures = numbers.get(lv, study.options[0], "", m, "replications")
+        futures = numbers.get(lv, study.scenarios[0], "", m, "replications")
         tick = lang.t("chart.res.tick", level=lang.level(lv), n=lang.count(futures))
         ticks.append(tick.replace("|", "\n"))
     ax.set_xticks(range(len(levels)), ticks)
@@ -240,16 +240,16 @@ def chart_resources(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> 
 
 def _plane(ax: Axes, study: Study, lang: Lang) -> dict[str, pd.DataFrame]:
     """Median course per scenario in the plane, single futures thin, markers at the horizons."""
-    runs, colour, medians = study.main, colours(study.options), {}
+    runs, colour, medians = study.main, colours(study.scenarios), {}
     ax.set_aspect("equal")
     # later scenarios drawn thinner and on top, so courses that share a stretch stay visible
-    for i, name in enumerate(study.options):
+    for i, name in enumerate(study.scenarios):
         part = runs[runs["scenario"] == name]
         for k in sorted(part["replication"].unique())[:PATHS_SHOWN]:
             r = part[part["replication"] == k]
             ax.plot(r["proactivity"], r["openness"], color=colour[name], lw=0.4, alpha=0.2)
         med = medians[name] = part.groupby("month")[["proactivity", "openness"]].median()
-        lw = 3.2 - 2.2 * i / max(1, len(study.options) - 1)
+        lw = 3.2 - 2.2 * i / max(1, len(study.scenarios) - 1)
         ax.plot(*med.to_numpy().T, color=colour[name], lw=lw, ls=style(study, name), zorder=2 + i)
         # nested markers (the latest horizon largest, underneath): a scenario that stays put
         # still shows every horizon
@@ -270,7 +270,7 @@ def chart_paths(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None
     """The course each scenario actually took in the proactivity × openness plane, and in time."""
     from matplotlib.lines import Line2D
 
-    colour = colours(study.options)
+    colour = colours(study.scenarios)
     ax1, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.25])
     medians = _plane(ax1, study, lang)
     for name, med in medians.items():
@@ -317,7 +317,7 @@ def chart_crossover(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> 
         found = crossover_months(study, lead, other)
         if found.size:
             offsets = np.linspace(-0.25, 0.25, found.size)
-            ax.plot(found, i + offsets, "o", color=colours(study.options)[lead], ms=3, alpha=0.6)
+            ax.plot(found, i + offsets, "o", color=colours(study.scenarios)[lead], ms=3, alpha=0.6)
         pair = lang.t("chart.cross.pair", lead=lang.scenario(lead), other=lang.scenario(other))
         labels.append(pair.replace("|", "\n"))
     ax.set_yticks(range(len(labels)), labels)

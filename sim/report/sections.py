@@ -16,7 +16,7 @@ from sim.report import charts
 from sim.report.brief import Table, condition_sentence, resource_details, sure_cell
 from sim.report.lang import LIKELIHOOD, Lang
 from sim.report.study import Study
-from sim.report.tags import Numbers, Tagger, cite, esc, option
+from sim.report.tags import Numbers, Tagger, cite, esc, scenario
 
 
 @dataclass
@@ -56,25 +56,25 @@ def _figure(study: Study, numbers: Numbers, lang: Lang, chart: Any, key: str, h:
 
 def value_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
     lang = tags.lang
-    rec = numbers.ranking(study.resources, study.options, study.months)[0]
+    rec = numbers.ranking(study.resources, study.scenarios, study.months)[0]
     return Section(
         "value",
         lang.t("sec.value.title"),
-        [lang.h("sec.value.text", n=tags.inp("settings.replications"), rec=option(lang, rec))],
+        [lang.h("sec.value.text", n=tags.inp("settings.replications"), rec=scenario(lang, rec))],
         figure=_figure(study, numbers, lang, charts.chart_value, "value", 3.0),
     )
 
 
 def dimensions_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
     lang, level, m = tags.lang, study.resources, study.months
-    order = numbers.ranking(level, study.options, m)
-    head = [lang.h("dims.head")] + [option(lang, x) for x in order]
+    order = numbers.ranking(level, study.scenarios, m)
+    head = [lang.h("dims.head")] + [scenario(lang, x) for x in order]
     rows = []
     for d in DIMENSIONS:
         label = esc(lang.t(f"dimension.{d}"))
         rows.append([label] + [tags.num(level, x, "", m, f"net_{d}_median") for x in order])
     created = Table(head, rows, lang.h("dims.caption.net", horizon=tags.horizon(m)), "numbers")
-    head = [lang.h("dims.head.destroyed")] + [option(lang, x) for x in order]
+    head = [lang.h("dims.head.destroyed")] + [scenario(lang, x) for x in order]
     rows = []
     for k in DESTRUCTIONS:
         label = esc(lang.t(f"destruction.{k}"))
@@ -93,7 +93,7 @@ def dimensions_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
 
 def resources_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
     lang, m = tags.lang, study.months
-    rec = numbers.ranking(study.resources, study.options, m)[0]
+    rec = numbers.ranking(study.resources, study.scenarios, m)[0]
     if len(study.levels) == 1:
         return Section("resources", lang.t("sec.res.title"), [lang.h("rec.no_sensitivity")])
     others = [lv for lv in study.by_budget if lv != study.resources]
@@ -102,7 +102,7 @@ def resources_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         lang.h(
             "sec.res.text",
             levels=lang.join(esc(lang.level(lv)) for lv in others),
-            n=tags.num(others[0], study.options[0], "", m, "replications"),
+            n=tags.num(others[0], study.scenarios[0], "", m, "replications"),
         ),
     ]
     head = [
@@ -113,12 +113,12 @@ def resources_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
     ]
     rows = []
     for lv in study.by_budget:
-        order = numbers.ranking(lv, study.options, m)
+        order = numbers.ranking(lv, study.scenarios, m)
         rows.append(
             [
                 esc(lang.level(lv)),
                 resource_details(tags, lv),
-                " › ".join(option(lang, x) for x in order),
+                " › ".join(scenario(lang, x) for x in order),
                 sure_cell(tags, lv, order[0], order[1], m),
             ]
         )
@@ -229,7 +229,7 @@ def limits(study: Study, lang: Lang) -> list[str]:
 
 def glossary(study: Study, lang: Lang) -> Section:
     entries = [(lang.t(f"gloss.{k}"), lang.h(f"gloss.{k}.text")) for k in GLOSSARY]
-    for name in study.options:
+    for name in study.scenarios:
         about = lang.scenario_about(name)
         text = esc(about) if about else lang.h("gloss.own_scenario", file=esc(name))
         entries.append((lang.scenario(name), text))

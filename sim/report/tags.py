@@ -2,7 +2,7 @@
 
 A number in the report's text is one of two kinds, and the HTML says which, so a test can trace
 every digit of the main text: a *result* (`<span class="num" data-…>`, one row of summary.csv:
-resources, option, versus, month, statistic) or an *input* of the study (`<span class="input"
+resources, scenario, versus, month, statistic) or an *input* of the study (`<span class="input"
 data-key="…">`, a value of scenarios.yaml by dotted path, or `data-key="horizon"` for a month of
 the summary). Both are formatted by the same functions the tests call (`sim.report.lang`).
 """
@@ -27,15 +27,15 @@ class Numbers:
 
     def __init__(self, summary: pd.DataFrame) -> None:
         self.table = {
-            (r.resources, r.option, r.versus, int(r.month), r.statistic): float(r.value)
+            (r.resources, r.scenario, r.versus, int(r.month), r.statistic): float(r.value)
             for r in summary.itertuples(index=False)
         }
 
-    def get(self, level: str, option: str, versus: str, month: int, stat: str) -> float:
-        return self.table[(level, option, versus or "", month, stat)]
+    def get(self, level: str, scenario: str, versus: str, month: int, stat: str) -> float:
+        return self.table[(level, scenario, versus or "", month, stat)]
 
-    def has(self, level: str, option: str, versus: str, month: int, stat: str) -> bool:
-        return (level, option, versus or "", month, stat) in self.table
+    def has(self, level: str, scenario: str, versus: str, month: int, stat: str) -> bool:
+        return (level, scenario, versus or "", month, stat) in self.table
 
     def pair(self, level: str, a: str, b: str, month: int, stat: str) -> tuple[str, str, float]:
         """(leader, other, value) for the pair {a, b}, as the summary stores it."""
@@ -45,9 +45,9 @@ class Numbers:
                 return lead, other, self.table[key]
         raise KeyError((level, a, b, month, stat))
 
-    def ranking(self, level: str, options: list[str], month: int) -> list[str]:
+    def ranking(self, level: str, scenarios: list[str], month: int) -> list[str]:
         """Options from first to last at `month` (the summary's `rank` rows)."""
-        return sorted(options, key=lambda o: self.get(level, o, "", month, "rank"))
+        return sorted(scenarios, key=lambda o: self.get(level, o, "", month, "rank"))
 
 
 class Tagger:
@@ -56,11 +56,11 @@ class Tagger:
     def __init__(self, numbers: Numbers, lang: Lang, inputs: Mapping[str, Any]) -> None:
         self.numbers, self.lang, self.inputs = numbers, lang, inputs
 
-    def num(self, level: str, option: str, versus: str, month: int, stat: str) -> str:
+    def num(self, level: str, scenario: str, versus: str, month: int, stat: str) -> str:
         """A result: one summary row, formatted."""
-        value = self.numbers.get(level, option, versus, month, stat)
+        value = self.numbers.get(level, scenario, versus, month, stat)
         return (
-            f'<span class="num" data-resources="{esc(level)}" data-option="{esc(option)}" '
+            f'<span class="num" data-resources="{esc(level)}" data-scenario="{esc(scenario)}" '
             f'data-versus="{esc(versus or "")}" data-month="{month}" data-stat="{esc(stat)}">'
             f"{esc(format_stat(self.lang, stat, value))}</span>"
         )
@@ -113,9 +113,9 @@ class Tagger:
         return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def option(lang: Lang, name: str) -> str:
+def scenario(lang: Lang, name: str) -> str:
     """A scenario's label in the text."""
-    return f'<span class="option" data-option="{esc(name)}">{esc(lang.scenario(name))}</span>'
+    return f'<span class="scenario" data-scenario="{esc(name)}">{esc(lang.scenario(name))}</span>'
 
 
 def cite(lang: Lang, key: str) -> str:

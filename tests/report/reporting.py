@@ -54,7 +54,7 @@ def normalise(text: str) -> str:
 
 # ---- reading the HTML ---------------------------------------------------------------------------
 NUM = re.compile(
-    r'<span class="num" data-resources="([^"]*)" data-option="([^"]*)" data-versus="([^"]*)" '
+    r'<span class="num" data-resources="([^"]*)" data-scenario="([^"]*)" data-versus="([^"]*)" '
     r'data-month="(\d+)" data-stat="(\w+)">(.*?)</span>'
 )
 INPUT = re.compile(r'<span class="input" data-key="([^"]*)"(?: data-month="(\d+)")?>(.*?)</span>')

@@ -56,7 +56,7 @@ def final_ranking(summary: pd.DataFrame) -> list[str]:
         & (summary["month"] == MONTHS)
         & (summary["statistic"] == "rank")
     ]
-    return list(rows.sort_values("value")["option"])
+    return list(rows.sort_values("value")["scenario"])
 
 
 # ---- files --------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_every_number_is_traced_to_the_summary_or_the_configuration(
     lang, page = Lang(code), page_of(built, code)
     summary = read_summary(built[code])
     table = {
-        (r.resources, r.option, r.versus or "", int(r.month), r.statistic): r.value
+        (r.resources, r.scenario, r.versus or "", int(r.month), r.statistic): r.value
         for r in summary.fillna({"versus": ""}).itertuples(index=False)
     }
     config = read_config(built[code])
