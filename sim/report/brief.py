@@ -19,6 +19,7 @@ from sim.report.study import Study
 from sim.report.tags import Numbers, Tagger, cite, esc, scenario
 
 CLEAR = 0.66  # a recommendation needs its scenario ahead in at least "likely" (66%) of futures
+SURE = ("likely", "very_likely", "virtually_certain")  # …and enough futures to say so
 
 
 @dataclass
@@ -135,7 +136,7 @@ def certainty_sentences(
         out.append(
             lang.h(
                 "rec.gap",
-                gap=tags.num(level, lead, other, final, "diff_median"),
+                gap=tags.points(level, lead, other, final, "diff_median"),
                 low=tags.num(level, lead, other, final, "diff_p05"),
                 high=tags.num(level, lead, other, final, "diff_p95"),
             )
@@ -171,9 +172,12 @@ def likelihood_word(lang: Lang, share: float, futures: int) -> str:
 def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
     lang, level, final = tags.lang, study.resources, study.months
     rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
-    _, share, _ = tags.ahead(level, rec, runner, final)
-    if share >= CLEAR:
+    _, share, total = tags.ahead(level, rec, runner, final)
+    term = likelihood_key(share, total)
+    if share >= CLEAR and term in SURE:
         head = lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
+    elif share >= CLEAR:  # ahead in most futures, but too few futures to say how sure
+        head = lang.h("rec.too_few", a=scenario(lang, rec), b=scenario(lang, runner))
     else:
         head = lang.h("rec.no_clear", a=scenario(lang, rec), b=scenario(lang, runner))
     return [
@@ -222,13 +226,16 @@ def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
             "b": tags.num(level, runner, "", final, stat),
         }
 
+    def pair_in_points(stat: str) -> dict[str, str]:
+        return pair(stat) | {"b": tags.points(level, runner, "", final, stat)}
+
     more = get(rec, "gross_median") >= get(runner, "gross_median")
     created = lang.h(
         "trade.creates_more" if more else "trade.creates_less",
         rec=scenario(lang, rec),
         runner=scenario(lang, runner),
         horizon=tags.horizon(final),
-        **pair("gross_median"),
+        **pair_in_points("gross_median"),
     )
     kind = max(
         DESTRUCTIONS,
@@ -319,7 +326,7 @@ def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
                 "terminal.ranked",
                 rank=tags.num(level, x, "", final, "rank"),
                 option=scenario(lang, x),
-                value=tags.num(level, x, "", final, "value_median"),
+                value=tags.points(level, x, "", final, "value_median"),
             )
         )
         for x in order

@@ -19,7 +19,7 @@ import html
 import math
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
@@ -167,11 +167,15 @@ class Lang:
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         return f"{n}{suffix}"
 
+    def plural(self, x: float) -> bool:
+        """English: plural unless exactly one; French: plural from two on (1,5 an, 0,9 point)."""
+        return abs(x) >= 2 if self.code == "fr" else x != 1
+
     def years(self, month: int) -> str:
-        """24 -> '2 years'; 30 -> '2.5 years'."""
+        """24 -> '2 years'; 30 -> '2.5 years'; 18 -> '1,5 an'."""
         y = month / 12
         text = self.number(y, 0 if month % 12 == 0 else 1)
-        return self.t("unit.year" if y == 1 else "unit.years", n=text)
+        return self.t("unit.years" if self.plural(y) else "unit.year", n=text)
 
 
 def likelihood_key(share: float, futures: int) -> str:
@@ -212,8 +216,3 @@ def format_stat(lang: Lang, stat: str, value: float) -> str:
     if stat.endswith("share") or "_share_" in stat:
         return lang.percent(value)
     return lang.value(value)
-
-
-def labels(lang: Lang, prefix: str, keys: Iterable[str]) -> Mapping[str, str]:
-    """Catalogue labels `prefix.key` for each key (dimensions, kinds of destruction…)."""
-    return {k: lang.t(f"{prefix}.{k}") for k in keys}

@@ -34,9 +34,6 @@ class Numbers:
     def get(self, level: str, scenario: str, versus: str, month: int, stat: str) -> float:
         return self.table[(level, scenario, versus or "", month, stat)]
 
-    def has(self, level: str, scenario: str, versus: str, month: int, stat: str) -> bool:
-        return (level, scenario, versus or "", month, stat) in self.table
-
     def pair(self, level: str, a: str, b: str, month: int, stat: str) -> tuple[str, str, float]:
         """(leader, other, value) for the pair {a, b}, as the summary stores it."""
         for lead, other in ((a, b), (b, a)):
@@ -64,6 +61,12 @@ class Tagger:
             f'data-versus="{esc(versus or "")}" data-month="{month}" data-stat="{esc(stat)}">'
             f"{esc(format_stat(self.lang, stat, value))}</span>"
         )
+
+    def points(self, level: str, scenario: str, versus: str, month: int, stat: str) -> str:
+        """A result in value points, with its unit: '49.0 value points', '0,94 point de valeur'."""
+        value = self.numbers.get(level, scenario, versus, month, stat)
+        unit = "unit.points" if self.lang.plural(value) else "unit.point"
+        return self.lang.h(unit, n=self.num(level, scenario, versus, month, stat))
 
     def ahead(self, level: str, x: str, y: str, month: int) -> tuple[str, float, int]:
         """How many paired futures have `x` ahead of `y`: (tagged count, share, futures)."""

@@ -59,6 +59,17 @@ def final_ranking(summary: pd.DataFrame) -> list[str]:
     return list(rows.sort_values("value")["scenario"])
 
 
+def ahead_share(summary: pd.DataFrame, x: str, y: str) -> tuple[float, int]:
+    """Share of paired futures with `x` ahead of `y` at the end, and their number (summary.csv)."""
+    part = summary[(summary["resources"] == "adequate") & (summary["month"] == MONTHS)]
+    pair = part[((part["scenario"] == x) & (part["versus"] == y))]
+    stat = "ahead_count"
+    if pair.empty:
+        pair, stat = part[(part["scenario"] == y) & (part["versus"] == x)], "behind_count"
+    values = dict(zip(pair["statistic"], pair["value"], strict=True))
+    return values[stat] / values["replications"], int(values["replications"])
+
+
 # ---- files --------------------------------------------------------------------------------------
 def test_writes_the_five_files(built: dict[str, Path], runs: pd.DataFrame) -> None:
     for lang in LANGUAGES:
@@ -93,11 +104,23 @@ def test_page_one_holds_ranking_recommendation_and_caveats(
     pages = pdf_pages(built[code] / "report.pdf")
     first = pages[0]
     order = final_ranking(summary)
-    # the recommendation, in its box, naming the scenario ranked first at the end
+    # the recommendation, in its box, naming the scenario ranked first at the end; firm only
+    # when it is ahead of the runner-up in most paired futures and there are enough of them
     assert normalise(lang.t("html.recommendation")) in first
-    headline = visible(lang.h("rec.headline", rec=lang.scenario(order[0]), horizon=lang.years(36)))
-    assert headline in first
     assert {"en": "Recommendation", "fr": "Recommandation"}[code] in first
+    first_name, second_name = (normalise(lang.scenario(x)) for x in order[:2])
+    share, futures = ahead_share(summary, order[0], order[1])
+    if share >= 0.66 and likelihood_key(share, futures) in (
+        "likely",
+        "very_likely",
+        "virtually_certain",
+    ):
+        head = lang.h("rec.headline", rec=first_name, horizon=lang.years(MONTHS))
+    elif share >= 0.66:
+        head = lang.h("rec.too_few", a=first_name, b=second_name)
+    else:
+        head = lang.h("rec.no_clear", a=first_name, b=second_name)
+    assert visible(head) in first
     # the ranking: every scenario, in order, with its rank at each horizon
     ranking = normalise(lang.t("html.ranking"))
     assert ranking in first
@@ -367,6 +390,22 @@ def test_an_ensemble_of_parameter_sets_changes_what_the_caveat_says(
     unpaired = runs.assign(parameter_set=(runs["scenario"] == "phased").astype(int))
     with pytest.raises(ValueError, match="parameter sets"):
         build(study_of(p, unpaired, ["python"]), "en")
+
+
+def test_the_brief_names_no_winner_when_the_futures_do_not_support_one(runs: pd.DataFrame) -> None:
+    from sim.cli.compare import compose_config
+
+    p = plan(compose_config(SMALL))
+    lang = Lang("en")
+    # two futures only: ahead in both, but too few futures to say how sure
+    few = runs[runs["replication"] < 2]
+    head = build(study_of(p, few, ["python"]), "en").brief.recommendation[0]
+    assert visible(head).startswith(visible(lang.h("rec.too_few", a="", b="")).split(":")[0])
+    # every scenario a copy of one: level in every future, so no winner at all
+    base = runs[runs["scenario"] == "phased"]
+    copies = pd.concat([base.assign(scenario=name) for name in OPTIONS], ignore_index=True)
+    head = build(study_of(p, copies, ["python"]), "en").brief.recommendation[0]
+    assert visible(head).startswith(visible(lang.h("rec.no_clear", a="", b="")).split(":")[0])
 
 
 # ---- the command line ---------------------------------------------------------------------------

@@ -74,6 +74,7 @@ def test_number_formats() -> None:
     ]  # fmt: skip
     assert [fr.ordinal(n) for n in (1, 2)] == ["1er", "2e"]
     assert en.years(144) == "12 years" and fr.years(12) == "1 an" and en.years(30) == "2.5 years"
+    assert fr.years(18) == "1,5 an" and en.years(18) == "1.5 years" and en.years(12) == "1 year"
     assert fr.p_value(0.0001) == "p < 0,001" and en.p_value(0.03125) == "p = 0.031"
     assert en.join(["a", "b", "c"]) == "a, b and c" and fr.join(["a", "b"], "or") == "a ou b"
 
