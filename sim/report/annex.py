@@ -19,7 +19,7 @@ from sim.report import charts
 from sim.report.brief import Table
 from sim.report.lang import Lang
 from sim.report.sections import Figure, Section
-from sim.report.study import PLATEAU_THRESHOLD, Study, scenario_note
+from sim.report.study import BOOTSTRAP, PLATEAU_THRESHOLD, Study, scenario_note
 from sim.report.tags import Numbers, Tagger, esc, scenario
 
 CONFIG_FILE = "scenarios.yaml"
@@ -192,7 +192,7 @@ def annex(study: Study, numbers: Numbers, tags: Tagger, config: dict[str, Any]) 
         lang.t("sec.annex.tests"),
         [lang.h("annex.intro")],
         tables=[tests_table(study, numbers, tags)],
-        closing=[lang.h("annex.methods")],
+        closing=[lang.h("annex.methods", resamples=esc(lang.count(BOOTSTRAP)))],
         cls="annex",
     )
     figure = None

@@ -138,7 +138,7 @@ def paths_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         "paths",
         lang.t("sec.paths.title"),
         [lang.h("sec.paths.text")],
-        figure=_figure(study, numbers, lang, charts.chart_paths, "paths", 3.4),
+        figure=_figure(study, numbers, lang, charts.chart_paths, "paths", 2.9),
     )
 
 
