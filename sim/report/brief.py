@@ -78,7 +78,7 @@ def horizon_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> 
         segments.append(
             lang.h("rec.segment", option=scenario(lang, name), horizons=tags.horizons(months))
         )
-    return lang.h("rec.lead_changes", segments="; ".join(segments))
+    return lang.h("rec.lead_changes", segments=lang.semicolons(segments))
 
 
 def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> str:
@@ -109,7 +109,7 @@ def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -
         rec=scenario(lang, rec),
         levels=names,
         horizon=tags.horizon(final),
-        others="; ".join(others),
+        others=lang.semicolons(others),
     )
 
 

@@ -121,6 +121,13 @@ class Lang:
             return "".join(items)
         return f"{', '.join(items[:-1])} {self.t('word.' + word)} {items[-1]}"
 
+    def semicolons(self, items: Iterable[str]) -> str:
+        """a; b; c (a ; b ; c in French), for HTML fragments."""
+        out = ""
+        for item in items:
+            out = self.h("word.semicolon", a=out, b=item) if out else item
+        return out
+
     def likelihood(self, share: float, futures: int) -> str:
         """The calibrated likelihood word for a share of `futures` paired futures."""
         return self.t(f"likelihood.{likelihood_key(share, futures)}")

@@ -76,10 +76,9 @@ class Study:
         return int(self.runs["parameter_set"].nunique())
 
     def resources_of(self, level: str) -> dict[str, Any]:
-        """The resource fields of a level (the main level's come from the model section)."""
-        if level == self.resources:
-            return dict(self.base_model.get("resources", {}))
-        return dict(self.level_files.get(level, {}))
+        """The resources a level's runs used: the model section's, with the level file on top."""
+        base = dict(self.base_model.get("resources", {}))
+        return base if level == self.resources else base | self.level_files.get(level, {})
 
     @property
     def by_budget(self) -> list[str]:

@@ -1,13 +1,19 @@
 """The advisors' report, as written by `python -m sim compare` (`sim.report`).
 
-One small comparison in English and in French (conftest.py). The tests check structure and
+One small comparison (city=small, 36 months, 6 paired replications, 2 per sensitivity level) in
+English and in French, through the in-process API (`sim.cli.compare.compare`), the same path as
+the command line. Built once per test run: the pytest-xdist workers share one folder, and the
+first to arrive builds it under a file lock while the others wait. The tests check structure and
 traceability, never a model value: the model's numbers change as it is reworked.
 """
 
 from __future__ import annotations
 
+import fcntl
 import html
+import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -43,6 +49,43 @@ from sim.report.lang import Lang, format_stat, likelihood_key
 from sim.report.plan import plan, study_of
 
 MONTHS = 36
+
+
+# ---- one small comparison, in English and in French, built once per test run ---------------------
+def _shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test run sees (a worker's own folder without xdist)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent / f"report-{run}" if run else base / "report"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The small comparison's run directory, per language."""
+    root = _shared(tmp_path_factory)
+    out = {lang: root / lang for lang in LANGUAGES}
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for lang, folder in out.items():
+                if not all((folder / name).is_file() for name in FILES):
+                    shutil.rmtree(folder, ignore_errors=True)  # a build that did not finish
+                    compare([*SMALL, f"language={lang}"], folder, jobs=1)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return out
+
+
+@pytest.fixture(scope="session")
+def summary(built: dict[str, Path]) -> pd.DataFrame:
+    return read_summary(built["en"])
+
+
+@pytest.fixture(scope="session")
+def runs(built: dict[str, Path]) -> pd.DataFrame:
+    return pd.read_csv(built["en"] / "runs.csv")
 
 
 def page_of(built: dict[str, Path], lang: str) -> str:
@@ -186,6 +229,7 @@ def test_french_report_uses_french_typography(built: dict[str, Path]) -> None:
     page = page_of(built, "fr")
     text = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(sections(page).values())))
     assert not re.search(r"[ \u00a0][;:!?%]", text)  # a narrow no-break space, not a space
+    assert not re.search(r"[^\s\u202f][;:!?](?=\s)", text)  # and never no space at all
     assert "\u202f:" in text and "«\u202f" in text and "\u202f»" in text
     assert '"' not in text
     for *_, stat, shown in NUM.findall(page):

@@ -77,6 +77,8 @@ def test_number_formats() -> None:
     assert fr.years(18) == "1,5 an" and en.years(18) == "1.5 years" and en.years(12) == "1 year"
     assert fr.p_value(0.0001) == "p < 0,001" and en.p_value(0.03125) == "p = 0.031"
     assert en.join(["a", "b", "c"]) == "a, b and c" and fr.join(["a", "b"], "or") == "a ou b"
+    assert en.semicolons(["a", "b", "c"]) == "a; b; c"
+    assert fr.semicolons(["a", "b"]) == f"a{NNBSP}; b"
 
 
 @pytest.mark.parametrize(
