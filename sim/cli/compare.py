@@ -1,9 +1,10 @@
 """The advisors' comparison: `python -m sim compare` (a Hydra app of its own).
 
-Runs two to five options (scenario files in configs/scenario/) × paired replications on one model
-configuration, reruns the same options under other resource levels with fewer replications, and
-writes report.html, report.pdf, runs.csv and summary.csv into the run directory (see
-`sim.report`). Everything — option names, every model field, the sensitivity levels — is validated
+Runs two to five scenarios (files in configs/scenario/) × paired replications on one model
+configuration, reruns the same scenarios under other resource levels with fewer replications, and
+writes report.html, report.pdf, scenarios.yaml, runs.csv and summary.csv into the run directory
+(see `sim.report`), then prints the ranking and the recommendation in the report's `language`.
+Everything — scenario names, every model field, the sensitivity levels, the language — is validated
 before the first run; a bad value exits with status 2, names the field and writes no file.
 
     python -m sim compare scenarios=[phased,combined] resources=adequate replications=50
@@ -26,6 +27,7 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig
 
 from sim.core.config import ConfigError, ModelConfig
+from sim.report import Written
 from sim.report.plan import execute, plan
 from sim.runs.presets import config_dir
 
@@ -40,15 +42,16 @@ def _model_defaults() -> dict[str, Any]:
 
 @dataclass
 class CompareSchema:
-    """`python -m sim compare`: options × paired replications, plus resource sensitivity."""
+    """`python -m sim compare`: scenarios × paired replications, plus resource sensitivity."""
 
     scenarios: list[str] = MISSING  # two to five scenario files (configs/scenario/*.yaml)
-    replications: int = MISSING  # paired seeds per option (common random numbers)
+    replications: int = MISSING  # paired seeds per scenario (common random numbers)
     months: int = MISSING  # simulated months (copied into model.months)
     seed: int = MISSING  # root seed; replication k gets replication_seeds(seed, n)[k]
     jobs: int | None = None  # worker processes; null = number of CPUs, 1 = serial
     sensitivity_resources: list[str] = field(default_factory=lambda: ["tight", "generous"])
     sensitivity_replications: int | None = None  # null = min(replications, 20); 0 = none
+    language: str = "en"  # the report's language: en or fr (every string from one catalogue)
     model: Any = field(default_factory=_model_defaults)  # any ModelConfig field
 
 
@@ -65,7 +68,7 @@ def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
 
 def compare(
     overrides: Sequence[str], out: str | Path, jobs: int | None = 1, progress=None
-) -> dict[str, Path]:
+) -> Written:
     """In-process equivalent of `python -m sim compare <overrides>` writing into `out`."""
     cfg = compose_config(overrides)
     return execute(cfg, out, overrides=overrides, jobs=jobs, progress=progress)
@@ -86,5 +89,6 @@ def main(cfg: DictConfig) -> None:
         sys.exit(2)
     overrides = list(HydraConfig.get().overrides.task)
     written = execute(cfg, out, overrides=overrides, progress=log.info)
-    for name, path in written.items():
+    for name, path in written.files.items():
         log.info("%s: %s", name, path)
+    print("\n" + "\n".join(written.headline), flush=True)  # the ranking and the recommendation

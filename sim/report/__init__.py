@@ -1,59 +1,98 @@
-"""The advisors' comparison report: numbers -> plain-words verdicts -> figures -> HTML and PDF.
+"""The advisors' report: a decision brief on page 1, the reasons after it, an analysts' annex.
 
-`write_report(study, out)` writes report.html (one self-contained file: inline CSS and base64
-PNG figures, no network request), report.pdf (matplotlib multi-page), runs.csv and summary.csv.
-Every number the report quotes is a row of summary.csv (long format: resources, option, versus,
-month, statistic, value), computed here from the runs table; the verdicts are generated from those
-rows, never written by hand. Same study -> byte-identical files (fixed bootstrap seed, sorted keys,
-no timestamps, PDF metadata without dates).
+`write_report(study, out, language)` writes into `out`:
 
-Statistics (paired replications = common random numbers: replication k uses the same seed in every
-option): cumulative net public value at months 24, 72 and 144 (clipped to the horizon); the paired
-difference leader − other, its median and a 95% bootstrap interval of that median; how many paired
-futures have the leader ahead; Wilcoxon signed-rank test and rank-biserial effect size
-(`sim.analysis.metrics.paired_test`); crossover month (`crossover_month`); plateau level (mean
-monthly flow over the final year) and plateau ratio (`plateau_ratio`, share of futures that have
-levelled off with a 95% Wilson interval).
+- report.html: one self-contained page (inline CSS and SVG charts, no network request);
+- report.pdf: the same page typeset on A4 by WeasyPrint (`sim.report.pdf`);
+- scenarios.yaml: the exact configuration (command, model, scenario files, resource levels,
+  seeds, versions), linked from the annex;
+- runs.csv and summary.csv: every simulated month, and every number the report quotes.
 
-Modules: `study` (the runs and the statistics), `words` (numbers into sentences), `charts`,
-`sections`, `html`, `pdf`; `plan` validates and runs a comparison (`python -m sim compare`).
+Page 1 is the brief (`brief`): the recommendation with its conditions, the ranking at 2, 6 and
+12 years, the caveats, the trade-offs. The sections after it (`sections`) give the reasons; the
+annex (`annex`) holds the paired tests. Every number quoted in the text is tagged with the row of
+summary.csv (or the input of scenarios.yaml) it comes from (`tags`); every word comes from one
+catalogue in English or French (`lang`, strings.yaml). Same study -> byte-identical files.
+
+Modules: `study` (runs and statistics), `lang` (catalogue, number formats), `tags`, `brief`,
+`sections`, `annex`, `charts`, `html`, `pdf`; `plan` validates and runs a comparison
+(`python -m sim compare`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from sim.report.annex import CONFIG_FILE, annex, config_yaml, configuration
+from sim.report.brief import Brief, brief
 from sim.report.html import render_html
+from sim.report.lang import Lang, check_language
 from sim.report.pdf import render_pdf
 from sim.report.sections import Section, sections
 from sim.report.study import RUNS_COLUMNS, Study, summary_table
-from sim.report.words import Numbers, verdict
+from sim.report.tags import Numbers, Tagger
 from sim.runs.files import atomic_write
 
+FILES = ("report.html", "report.pdf", CONFIG_FILE, "runs.csv", "summary.csv")
 
-# ---- writing -------------------------------------------------------------------------------------
-def build(study: Study) -> tuple[pd.DataFrame, Numbers, list[tuple[str, str]], list[Section]]:
-    """The numbers, the verdict paragraphs (HTML) and the sections of a study."""
+
+@dataclass
+class Report:
+    """Everything the files are written from."""
+
+    study: Study
+    lang: Lang
+    summary: pd.DataFrame
+    config: dict[str, Any]
+    brief: Brief
+    sections: list[Section]
+    annex: list[Section]
+
+
+@dataclass
+class Written:
+    """What a report run leaves: its files, and the lines the command prints after them."""
+
+    files: dict[str, Path]
+    headline: list[str]
+
+
+def build(study: Study, language: str = "en") -> Report:
+    """The numbers, words and sections of a study's report, in one language."""
+    lang = Lang(check_language(language))
     summary = summary_table(study)
     numbers = Numbers(summary)
-    verdicts = [(f"{a} vs {b}", verdict(study, numbers, a, b)) for a, b in study.pairs]
-    return summary, numbers, verdicts, sections(study, numbers)
-
-
-def write_report(study: Study, out: Path) -> dict[str, Path]:
-    """Write runs.csv, summary.csv, report.html and report.pdf into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    summary, numbers, verdicts, parts = build(study)
-    paths = {name: out / name for name in ("runs.csv", "summary.csv", "report.html", "report.pdf")}
-    columns = [c for c in RUNS_COLUMNS if c in study.runs.columns]
-    runs_csv = study.runs[columns].to_csv(index=False).encode()
-    atomic_write(paths["runs.csv"], lambda p: p.write_bytes(runs_csv))
-    atomic_write(
-        paths["summary.csv"], lambda p: p.write_bytes(summary.to_csv(index=False).encode())
+    config = configuration(study)
+    tags = Tagger(numbers, lang, config)
+    return Report(
+        study=study,
+        lang=lang,
+        summary=summary,
+        config=config,
+        brief=brief(study, numbers, tags),
+        sections=sections(study, numbers, tags),
+        annex=annex(study, numbers, tags, config),
     )
-    page = render_html(study, numbers, verdicts, parts)
+
+
+def write_report(study: Study, out: Path, language: str = "en") -> Written:
+    """Write the report's five files into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    report = build(study, language)
+    paths = {name: out / name for name in FILES}
+    columns = [c for c in RUNS_COLUMNS if c in study.runs.columns]
+    contents = {
+        "runs.csv": study.runs[columns].to_csv(index=False).encode(),
+        "summary.csv": report.summary.to_csv(index=False).encode(),
+        CONFIG_FILE: config_yaml(report.config, report.lang).encode("utf-8"),
+    }
+    for name, data in contents.items():
+        atomic_write(paths[name], lambda p, data=data: p.write_bytes(data))
+    page = render_html(report)
     atomic_write(paths["report.html"], lambda p: p.write_bytes(page.encode("utf-8")))
-    atomic_write(paths["report.pdf"], lambda p: render_pdf(p, study, numbers, verdicts, parts))
-    return paths
+    atomic_write(paths["report.pdf"], lambda p: render_pdf(page, p))
+    return Written(paths, report.brief.terminal)

@@ -1,11 +1,18 @@
-"""The report's charts (matplotlib), drawn once for the HTML and the PDF."""
+"""The report's charts (matplotlib, SVG), drawn once and shown by the HTML and the PDF alike.
+
+Rules the charts follow: categories (dimensions, resource levels, scenarios) are compared with
+dots or bars, never lines joining them; lines only follow time or a path; titles live in the
+page's captions (no title cut by the figure's edge), panel titles stay short; the colours are the
+Okabe–Ito palette, distinguishable with the common colour-vision deficiencies; every label comes
+from the catalogue, in the report's language. SVG output is deterministic (fixed hash salt, no
+date), so reruns give byte-identical files.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
-import itertools
-import math
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,41 +21,94 @@ import pandas as pd
 
 from sim.analysis.metrics import crossover_month
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
-from sim.report.study import (
-    DESTRUCTION_LABELS,
-    DIMENSION_LABELS,
-    PLATEAU_WINDOW,
-    Study,
-    _per_run,
-    leader_of,
-    values_at,
-)
-from sim.report.words import Numbers, fmt_count
+from sim.report.lang import Lang
+from sim.report.study import Study, _per_run
+from sim.report.tags import Numbers
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+# Okabe & Ito (2008): a palette for colour-blind readers. Fixed per shipped scenario, so a
+# scenario keeps its colour across reports; other scenario files take the spare ones in order.
+OKABE_ITO = {
+    "proactive": "#0072B2",  # blue
+    "open": "#D55E00",  # vermillion
+    "phased": "#009E73",  # bluish green
+    "combined": "#CC79A7",  # reddish purple
+}
+SPARE = ("#E69F00", "#56B4E9", "#000000", "#F0E442")  # orange, sky blue, black, yellow
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
+HORIZON_MARKERS = ("o", "s", "^", "D")
+PATHS_SHOWN = 15  # individual realised paths drawn per scenario
+WIDTH = 7.0  # inches: the PDF's text width (A4 less margins)
 
-PATHS_SHOWN = 15  # individual realised paths drawn per option
 
-
-# ---- figures -------------------------------------------------------------------------------------
-def _colours(options: Sequence[str]) -> dict[str, str]:
-    from sim.viz.plots import scenario_colours
-
-    return scenario_colours(list(options))
+def colours(scenarios: Sequence[str]) -> dict[str, str]:
+    """Colour of each scenario: its own if shipped, else the next spare one."""
+    spare = iter(SPARE * (1 + len(scenarios) // len(SPARE)))
+    return {name: OKABE_ITO.get(name) or next(spare) for name in scenarios}
 
 
 def _rc() -> dict[str, Any]:
     return {
-        "font.size": 8.5,
-        "axes.titlesize": 9.5,
-        "axes.labelsize": 8.5,
+        "font.family": "DejaVu Sans",
+        "font.size": 8,
+        "axes.titlesize": 8.5,
+        "axes.labelsize": 8,
         "legend.fontsize": 7.5,
+        "xtick.labelsize": 7.5,
+        "ytick.labelsize": 7.5,
         "svg.hashsalt": "govsim",
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _number_axis(ax: Axes, lang: Lang, axis: str = "y") -> None:
+    """Tick labels as matplotlib chooses them, in the report's number format (0,5 in French)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    class Formatter(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            text = super().__call__(x, pos)
+            return text.replace(".", ",") if lang.code == "fr" else text
+
+    formatter = Formatter(useOffset=False)
+    formatter.set_scientific(False)
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def _title(ax: Axes, text: str, width: int = 52) -> None:
+    """A panel title, wrapped once more to its panel's width when drawn (`_fit_titles`)."""
+    ax.set_title(textwrap.fill(text, width))
+
+
+def _fit_titles(fig: Figure) -> None:
+    """Rewrap each panel title until it is no wider than its panel: never cut by the edge."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        title = ax.title
+        words = " ".join(title.get_text().split())
+        width = len(words)
+        while width > 12 and title.get_window_extent(renderer).width > ax.bbox.width * 1.02:
+            width -= 4
+            title.set_text(textwrap.fill(words, width))
+
+
+def _year_axis(ax: Axes, lang: Lang, months: int, horizons: Sequence[int]) -> None:
+    step = 24 if months > 48 else 12
+    ticks = list(range(0, months + 1, step))
+    ax.set_xticks(ticks, [lang.number(t / 12, 0) for t in ticks])
+    ax.set_xlim(0, months)
+    ax.set_xlabel(lang.t("chart.years"))
+    for m in horizons:
+        ax.axvline(m, color="#999999", lw=0.6, ls=":", zorder=0)
 
 
 def _bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -58,199 +118,227 @@ def _bands(runs: pd.DataFrame, column: str) -> pd.DataFrame:
     return out.reset_index()
 
 
-def _band(ax: Any, table: pd.DataFrame, colour: str, label: str) -> None:
-    ax.fill_between(table["month"], table["p05"], table["p95"], color=colour, alpha=0.13, lw=0)
-    ax.fill_between(table["month"], table["p25"], table["p75"], color=colour, alpha=0.3, lw=0)
-    ax.plot(table["month"], table["p50"], color=colour, lw=1.8, label=label)
+def _band(ax: Axes, table: pd.DataFrame, colour: str, label: str, style: Any = "-") -> None:
+    ax.fill_between(table["month"], table["p05"], table["p95"], color=colour, alpha=0.12, lw=0)
+    ax.fill_between(table["month"], table["p25"], table["p75"], color=colour, alpha=0.28, lw=0)
+    ax.plot(table["month"], table["p50"], color=colour, lw=1.6, ls=style, label=label)
 
 
-Rect = tuple[float, float, float, float]  # left, bottom, right, top in figure fraction
-FULL: Rect = (0.0, 0.0, 1.0, 1.0)
-
-
-def _grid(fig: Figure, rect: Rect = FULL, ncols: int = 2, **kw: Any) -> list[Any]:
-    """`ncols` axes side by side inside `rect`; margins in `kw` are fractions of the rect."""
-    spec = {"left": 0.09, "right": 0.98, "bottom": 0.13, "top": 0.88, "wspace": 0.28} | kw
-    x0, y0, x1, y1 = rect
-    grid = fig.add_gridspec(
-        1,
-        ncols,
-        left=x0 + spec["left"] * (x1 - x0),
-        right=x0 + spec["right"] * (x1 - x0),
-        bottom=y0 + spec["bottom"] * (y1 - y0),
-        top=y0 + spec["top"] * (y1 - y0),
-        wspace=spec["wspace"],
+def _legend(fig: Figure, handles: list[Any], labels: list[str], ncol: int | None = None) -> None:
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncol=ncol or min(len(labels), 3),
+        frameon=False,
     )
-    return [fig.add_subplot(grid[0, i]) for i in range(ncols)]
 
 
-def chart_value(sub: Figure, study: Study, rect: Rect = FULL) -> None:
-    runs, colours = study.main, _colours(study.options)
-    ax1, ax2 = _grid(sub, rect)
+def ranked(study: Study, numbers: Numbers) -> list[str]:
+    """Scenarios from first to last at the end (the order of the tables and legends)."""
+    return numbers.ranking(study.resources, study.scenarios, study.months)
+
+
+def style(study: Study, name: str) -> Any:
+    """A scenario's line style: fixed by its place in the study, like its colour."""
+    return LINESTYLES[study.scenarios.index(name) % len(LINESTYLES)]
+
+
+def chart_value(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
+    """Cumulative value over time per scenario, and the lead the recommended one opens."""
+    runs, colour, order = study.main, colours(study.scenarios), ranked(study, numbers)
+    ax1, ax2 = fig.subplots(1, 2)
     table = _bands(runs, "value_cumulative")
-    for option in study.options:
-        _band(ax1, table[table["scenario"] == option], colours[option], option)
-    for ax in (ax1, ax2):
-        for month in study.horizons:
-            ax.axvline(month, color="#999999", lw=0.7, ls=":")
-        ax.set_xlabel("month (12 = one year)")
-    ax1.set_ylabel("cumulative net public value (model units)")
-    ax1.set_title("Value over time: median, 50% and 90% bands")
-    ax1.legend(loc="upper left", frameon=False)
-    final = values_at(runs, "value_cumulative", study.months)
-    pair_colours = itertools.cycle(["#444444", "#8c564b", "#17becf", "#bcbd22", "#e377c2"])
-    for (a, b), colour in zip(study.pairs, pair_colours, strict=False):
-        lead, other = leader_of(final[a], final[b], a, b)
-        wide = runs.pivot_table(
-            index=["replication", "month"], columns="scenario", values="value_cumulative"
-        )
-        gap = (wide[lead] - wide[other]).rename("gap").reset_index()
-        gap["scenario"] = "gap"
-        _band(ax2, _bands(gap, "gap"), colour, f"{lead} − {other}")
+    for name in order:
+        part = table[table["scenario"] == name]
+        _band(ax1, part, colour[name], lang.scenario(name), style(study, name))
+    ax1.set_ylabel(lang.t("chart.value.y"))
+    _title(ax1, lang.t("chart.value.left"))
+    rec = order[0]
+    wide = runs.pivot_table(
+        index=["replication", "month"], columns="scenario", values="value_cumulative"
+    )
+    for name in order[1:]:
+        gap = (wide[rec] - wide[name]).rename("gap").reset_index()
+        gap["scenario"] = name
+        _band(ax2, _bands(gap, "gap"), colour[name], "", style(study, name))
     ax2.axhline(0, color="black", lw=0.8)
-    ax2.set_ylabel("paired gap (leader − other)")
-    ax2.set_title("Gap between options in the same futures")
-    ax2.legend(loc="upper left", frameon=False)
+    ax2.set_ylabel(lang.t("chart.value.gap_y"))
+    _title(ax2, lang.t("chart.value.right", rec=lang.scenario(rec)))
+    for ax in (ax1, ax2):
+        _year_axis(ax, lang, study.months, study.horizons)
+        _number_axis(ax, lang)
+    handles, labels = ax1.get_legend_handles_labels()
+    _legend(fig, handles, labels)
 
 
-def chart_dimensions(sub: Figure, study: Study, numbers: Numbers, rect: Rect = FULL) -> None:
-    colours, level, m = _colours(study.options), study.resources, study.months
-    ax1, ax2 = _grid(sub, rect, left=0.25, wspace=0.85, bottom=0.1)
-    n = len(study.options)
-    height = 0.8 / n
-    for axis, keys, prefix, labels, title in (
-        (ax1, DIMENSIONS, "net", DIMENSION_LABELS, "Net value by dimension"),
-        (ax2, DESTRUCTIONS, "destruction", DESTRUCTION_LABELS, "Value destroyed, by kind"),
+def chart_dimensions(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
+    """Net value by dimension and value destroyed by kind: bars with 90% whiskers."""
+    colour, level, m = colours(study.scenarios), study.resources, study.months
+    grid = fig.add_gridspec(1, 2, width_ratios=[1.35, 1])
+    ax1, ax2 = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    height = 0.8 / len(study.scenarios)
+    for axis, keys, prefix, label, title in (
+        (ax1, DIMENSIONS, "net", "dimension.{}", "chart.dims.left"),
+        (ax2, DESTRUCTIONS, "destruction", "destruction.{}.short", "chart.dims.right"),
     ):
         y = np.arange(len(keys))
-        for i, option in enumerate(study.options):
-            med = np.array(
-                [numbers.get(level, option, "", m, f"{prefix}_{k}_median") for k in keys]
+        for i, name in enumerate(ranked(study, numbers)):
+            med, lo, hi = (
+                np.array([numbers.get(level, name, "", m, f"{prefix}_{k}_{q}") for k in keys])
+                for q in ("median", "p05", "p95")
             )
-            lo = np.array([numbers.get(level, option, "", m, f"{prefix}_{k}_p05") for k in keys])
-            hi = np.array([numbers.get(level, option, "", m, f"{prefix}_{k}_p95") for k in keys])
             pos = y - 0.4 + height * (i + 0.5)
-            axis.barh(pos, med, height=height * 0.9, color=colours[option], label=option)
-            axis.errorbar(med, pos, xerr=[med - lo, hi - med], fmt="none", ecolor="#333333", lw=0.7)
-        axis.set_yticks(y, [labels[k] for k in keys])
+            axis.barh(pos, med, height=height * 0.9, color=colour[name], label=lang.scenario(name))
+            axis.errorbar(med, pos, xerr=[med - lo, hi - med], fmt="none", ecolor="#333333", lw=0.6)
+        axis.set_yticks(y, [_capital(lang.t(label.format(k))) for k in keys])
         axis.invert_yaxis()
-        axis.axvline(0, color="black", lw=0.7)
-        axis.set_title(title)
-        axis.set_xlabel(f"sum over {m} months (median, 90% range)")
-    ax1.legend(loc="lower right", frameon=False)
+        axis.axvline(0, color="black", lw=0.6)
+        _title(axis, lang.t(title), 40)
+        axis.set_xlabel(lang.t("chart.dims.x", horizon=lang.years(m)))
+        _number_axis(axis, lang, "x")
+    handles, labels = ax1.get_legend_handles_labels()
+    _legend(fig, handles, labels)
 
 
-def chart_paths(sub: Figure, study: Study, rect: Rect = FULL) -> None:
-    runs, colours = study.main, _colours(study.options)
-    ax1, ax2 = _grid(sub, rect, wspace=0.3)
-    ax1.set_aspect("equal")
-    for option in study.options:
-        part = runs[runs["scenario"] == option]
-        for k in sorted(part["replication"].unique())[:PATHS_SHOWN]:
-            r = part[part["replication"] == k]
-            ax1.plot(r["proactivity"], r["openness"], color=colours[option], lw=0.5, alpha=0.25)
-        med = part.groupby("month")[["proactivity", "openness"]].median()
-        ax1.plot(med["proactivity"], med["openness"], color=colours[option], lw=2, label=option)
-        for month in study.horizons:
-            ax1.plot(*med.loc[month], "o", color=colours[option], ms=4)
-            ax1.annotate(
-                f"m{month}", med.loc[month], fontsize=6.5, xytext=(3, 3), textcoords="offset points"
-            )
-        ax2.plot(med.index, med["openness"], color=colours[option], lw=1.8, label=option)
-        ax2.plot(med.index, med["proactivity"], color=colours[option], lw=1.2, ls="--")
-    ax1.set_xlim(0, 1)
-    ax1.set_ylim(0, 1)
-    ax1.set_xlabel("proactivity (steering by the maire, the COPIL, the DGA)")
-    ax1.set_ylabel("openness (across silos, residents, partners)")
-    ax1.set_title("Realised paths (median bold, individual futures thin)")
-    ax1.legend(loc="lower left", frameon=False)
-    ax2.set_ylim(0, 1)
-    ax2.set_xlabel("month")
-    ax2.set_title("Openness (solid) and proactivity (dashed), medians")
-
-
-def chart_crossover(sub: Figure, study: Study, numbers: Numbers, rect: Rect = FULL) -> None:
-    runs, colours, level, m = study.main, _colours(study.options), study.resources, study.months
-    ax1, ax2 = _grid(sub, rect, left=0.16, wspace=0.45)
-    labels = []
-    for i, (a, b) in enumerate(study.pairs):
-        lead, other, _ = numbers.pair(level, a, b, m, "crossover_median")
-        lead_runs, other_runs = _per_run(runs, lead), _per_run(runs, other)
-        months = [crossover_month(other_runs[k], lead_runs[k]) for k in sorted(lead_runs)]
-        found = np.array([x for x in months if x is not None], dtype=float)
-        if found.size:
-            offsets = np.linspace(-0.25, 0.25, found.size)
-            ax1.plot(found, i + offsets, "o", color=colours[lead], ms=3, alpha=0.6)
-        med = numbers.get(level, lead, other, m, "crossover_median")
-        lo = numbers.get(level, lead, other, m, "crossover_ci_low")
-        hi = numbers.get(level, lead, other, m, "crossover_ci_high")
-        if math.isfinite(med):
-            ax1.errorbar([med], [i], xerr=[[med - lo], [hi - med]], fmt="D", color="black", ms=5)
-        labels.append(f"{lead}\nstays ahead of\n{other}")
-    ax1.set_yticks(range(len(labels)), labels)
-    ax1.set_xlim(0, m + 1)
-    ax1.set_xlabel("crossover month (dots: futures; diamond: median, 95% interval)")
-    ax1.set_title("When the leader takes the lead for good")
-    for i, option in enumerate(study.options):
-        per_run = _per_run(runs, option)
-        levels = np.array([r["value_flow"].iloc[-PLATEAU_WINDOW:].mean() for r in per_run.values()])
-        offsets = np.linspace(-0.25, 0.25, levels.size)
-        ax2.plot(levels, i + offsets, "o", color=colours[option], ms=3, alpha=0.6)
-        med = numbers.get(level, option, "", m, "plateau_level_median")
-        lo = numbers.get(level, option, "", m, "plateau_level_ci_low")
-        hi = numbers.get(level, option, "", m, "plateau_level_ci_high")
-        ax2.errorbar([med], [i], xerr=[[med - lo], [hi - med]], fmt="D", color="black", ms=5)
-    ax2.set_yticks(range(len(study.options)), study.options)
-    ax2.set_xlabel("mean monthly value over the final year")
-    ax2.set_title("Plateau level (dots: futures; diamond: median, 95% interval)")
-
-
-def chart_sensitivity(sub: Figure, study: Study, numbers: Numbers, rect: Rect = FULL) -> None:
-    colours, m = _colours(study.options), study.months
-    (ax,) = _grid(sub, rect, ncols=1, left=0.1, right=0.75)
-    levels = study.levels
-    n = len(study.options)
-    for i, option in enumerate(study.options):
-        x = np.arange(len(levels)) + (i - (n - 1) / 2) * 0.08
-        med = np.array([numbers.get(lv, option, "", m, "value_median") for lv in levels])
-        lo = np.array([numbers.get(lv, option, "", m, "value_p05") for lv in levels])
-        hi = np.array([numbers.get(lv, option, "", m, "value_p95") for lv in levels])
+def chart_resources(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
+    """Cumulative value at the end under each resource level: dots and 90% whiskers, no lines."""
+    colour, m, levels = colours(study.scenarios), study.months, study.by_budget
+    ax = fig.subplots()
+    n = len(study.scenarios)
+    width = min(0.6, 0.18 * n)
+    for i, name in enumerate(ranked(study, numbers)):
+        x = np.arange(len(levels)) - width / 2 + width * (i + 0.5) / n
+        med = np.array([numbers.get(lv, name, "", m, "value_median") for lv in levels])
+        lo = np.array([numbers.get(lv, name, "", m, "value_p05") for lv in levels])
+        hi = np.array([numbers.get(lv, name, "", m, "value_p95") for lv in levels])
         ax.errorbar(
             x,
             med,
             yerr=[med - lo, hi - med],
-            fmt="o-",
-            color=colours[option],
-            label=option,
-            capsize=2,
-            lw=1.2,
-            ms=4,
+            fmt="o",
+            color=colour[name],
+            label=lang.scenario(name),
+            capsize=2.5,
+            lw=1.1,
+            ms=5,
         )
     ticks = []
     for lv in levels:
-        n_runs = numbers.get(lv, study.options[0], "", m, "replications")
-        ticks.append(f"{lv}\n({fmt_count(n_runs)} futures)")
+        futures = numbers.get(lv, study.scenarios[0], "", m, "replications")
+        tick = lang.t("chart.res.tick", level=lang.level(lv), n=lang.count(futures))
+        ticks.append(tick.replace("|", "\n"))
     ax.set_xticks(range(len(levels)), ticks)
-    ax.set_ylabel(f"cumulative net value at month {m}")
-    ax.set_title("Resource sensitivity: median and 90% range per option")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.set_xlim(-0.6, len(levels) - 0.4)
+    ax.set_ylabel(lang.t("chart.res.y", horizon=lang.years(m)))
+    ax.grid(axis="y", color="#e5e5e5", lw=0.6)
+    ax.set_axisbelow(True)
+    _number_axis(ax, lang)
+    handles, labels = ax.get_legend_handles_labels()
+    _legend(fig, handles, labels)
 
 
-def _figure(size: tuple[float, float]) -> Figure:
+def _plane(ax: Axes, study: Study, lang: Lang) -> dict[str, pd.DataFrame]:
+    """Median course per scenario in the plane, single futures thin, markers at the horizons."""
+    runs, colour, medians = study.main, colours(study.scenarios), {}
+    ax.set_aspect("equal")
+    # later scenarios drawn thinner and on top, so courses that share a stretch stay visible
+    for i, name in enumerate(study.scenarios):
+        part = runs[runs["scenario"] == name]
+        for k in sorted(part["replication"].unique())[:PATHS_SHOWN]:
+            r = part[part["replication"] == k]
+            ax.plot(r["proactivity"], r["openness"], color=colour[name], lw=0.4, alpha=0.2)
+        med = medians[name] = part.groupby("month")[["proactivity", "openness"]].median()
+        lw = 3.2 - 2.2 * i / max(1, len(study.scenarios) - 1)
+        ax.plot(*med.to_numpy().T, color=colour[name], lw=lw, ls=style(study, name), zorder=2 + i)
+        # nested markers (the latest horizon largest, underneath): a scenario that stays put
+        # still shows every horizon
+        for j, month in enumerate(study.horizons):
+            marker = HORIZON_MARKERS[j % len(HORIZON_MARKERS)]
+            size = 4.5 + 2.5 * j
+            ax.plot(*med.loc[month], marker, color=colour[name], mec="black", mew=0.5, ms=size,
+                    zorder=20 + 5 * i - j)  # fmt: skip
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(lang.t("chart.paths.x"))
+    ax.set_ylabel(textwrap.fill(lang.t("chart.paths.y"), 30))  # the square panel is short
+    _title(ax, lang.t("chart.paths.left"), 40)
+    return medians
+
+
+def chart_paths(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
+    """The course each scenario actually took in the proactivity × openness plane, and in time."""
+    from matplotlib.lines import Line2D
+
+    colour = colours(study.scenarios)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.25])
+    medians = _plane(ax1, study, lang)
+    for name, med in medians.items():
+        ax2.plot(med.index, med["openness"], color=colour[name], lw=1.6, ls=style(study, name))
+        ax2.plot(med.index, med["proactivity"], color=colour[name], lw=0.9,
+                 ls=style(study, name), alpha=0.55)  # fmt: skip
+    ax2.set_ylim(0, 1)
+    _title(ax2, lang.t("chart.paths.right"))
+    ax2.set_ylabel(lang.t("chart.paths.level"))
+    _year_axis(ax2, lang, study.months, study.horizons)
+    for ax, axis in ((ax1, "x"), (ax1, "y"), (ax2, "y")):
+        _number_axis(ax, lang, axis)
+    order = ranked(study, numbers)
+    groups = [
+        [(Line2D([], [], color=colour[n], lw=1.8, ls=style(study, n)), lang.scenario(n))
+         for n in order],
+        [(Line2D([], [], marker=HORIZON_MARKERS[j % len(HORIZON_MARKERS)], color="white",
+                 mec="black", ms=5.5, ls=""), lang.t("chart.paths.marker", horizon=lang.years(m)))
+         for j, m in enumerate(study.horizons)],
+        [(Line2D([], [], color="#555555", lw=1.6), lang.t("chart.paths.openness")),
+         (Line2D([], [], color="#555555", lw=0.9, alpha=0.55),
+          lang.t("chart.paths.proactivity"))],
+    ]  # fmt: skip
+    rows = max(len(g) for g in groups)
+    blank = (Line2D([], [], ls="", marker=""), "")
+    entries = [e for g in groups for e in [*g, *[blank] * (rows - len(g))]]  # one group a column
+    _legend(fig, [h for h, _ in entries], [t for _, t in entries], ncol=len(groups))
+
+
+def crossover_months(study: Study, lead: str, other: str) -> np.ndarray:
+    """Per paired future, the month from which `lead` stays ahead (futures where it ends ahead)."""
+    lead_runs, other_runs = _per_run(study.main, lead), _per_run(study.main, other)
+    months = [crossover_month(other_runs[k], lead_runs[k]) for k in sorted(lead_runs)]
+    return np.array([x for x in months if x is not None], dtype=float)
+
+
+def chart_crossover(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None:
+    """Crossover months per future for each pair whose leader was behind at first (annex)."""
+    level, m = study.resources, study.months
+    ax = fig.subplots()
+    labels = []
+    for i, (a, b) in enumerate(study.pairs):
+        lead, other, _ = numbers.pair(level, a, b, m, "crossover_median")
+        found = crossover_months(study, lead, other)
+        if found.size:
+            offsets = np.linspace(-0.25, 0.25, found.size)
+            ax.plot(found, i + offsets, "o", color=colours(study.scenarios)[lead], ms=3, alpha=0.6)
+        pair = lang.t("chart.cross.pair", lead=lang.scenario(lead), other=lang.scenario(other))
+        labels.append(pair.replace("|", "\n"))
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    _year_axis(ax, lang, m, study.horizons)
+    ax.set_xlabel(lang.t("chart.cross.x"))
+
+
+def svg(draw: Callable[[Figure], None], height: float) -> str:
+    """The chart as a base64 SVG data URI, `WIDTH` × `height` inches, deterministic bytes."""
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=size)
-
-
-def _png(draw: Callable[[Figure], None], size: tuple[float, float] = (10, 4.4)) -> str:
-    import matplotlib
-
     with matplotlib.rc_context(_rc()):
-        fig = _figure(size)
+        fig = Figure(figsize=(WIDTH, height), layout="constrained")
+        FigureCanvasAgg(fig)  # measures text, so titles can be fitted
         draw(fig)
+        _fit_titles(fig)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

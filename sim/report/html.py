@@ -1,28 +1,26 @@
-"""The self-contained HTML page (Jinja2 template, inline figures, no network request)."""
+"""The report as one self-contained HTML page (Jinja2 template, inline SVG charts, no request).
+
+The same page is the on-screen report and the source the PDF is typeset from (`sim.report.pdf`):
+its print style sheet sets the A4 pages, the footer and the page breaks.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.report.charts import _png
-from sim.report.sections import Section
-from sim.report.study import Study
-from sim.report.words import Numbers, how_to_read
+from sim.report.charts import svg
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
-
+    from sim.report import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+WORDS = ("recommendation", "ranking", "caveats", "tradeoffs", "contents")
 
 
-# ---- HTML ----------------------------------------------------------------------------------------
-def render_html(
-    study: Study, numbers: Numbers, verdicts: list[tuple[str, str]], parts: list[Section]
-) -> str:
+def render_html(report: Report) -> str:
+    """The page: the brief, the sections, the annex; charts drawn once, as data URIs."""
     import jinja2
-    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -30,26 +28,17 @@ def render_html(
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    figures = {s.key: _png(s.chart, s.chart_size) for s in parts if s.chart is not None}
+    lang = report.lang
+    parts = [*report.sections, *report.annex]
+    figures = {s.key: svg(s.figure.draw, s.figure.height) for s in parts if s.figure is not None}
     return env.get_template("report.html.j2").render(
-        title=title(study),
-        subtitle=subtitle(study),
-        how_to_read=how_to_read(study, numbers),
-        notes=[(o, study.option_notes.get(o, "")) for o in study.options],
-        verdicts=[(t, Markup(v)) for t, v in verdicts],
+        lang=lang.code,
+        title=report.brief.title,
+        brief=report.brief,
         sections=parts,
         figures=figures,
-    )
-
-
-def title(study: Study) -> str:
-    return "Comparing smart-city options: " + " vs ".join(study.options)
-
-
-def subtitle(study: Study) -> str:
-    city = study.base_model["city"]
-    return (
-        f"govsim comparison report · {study.replications} paired simulated futures per option · "
-        f"{study.months} months · {study.resources} resources · a commune of {city['citizens']} "
-        f"residents, {city['departments']} departments, {city['dgas']} DGA"
+        words={w: lang.t(f"html.{w}") for w in WORDS},
+        footer=lang.t("html.footer"),
+        page_word=lang.t("html.page"),
+        of_word=lang.t("html.of"),
     )

@@ -1,8 +1,9 @@
-"""A comparison's plan: every option, seed and resource level validated before any run.
+"""A comparison's plan: every scenario, seed and resource level validated before any run.
 
-`plan(cfg)` checks the whole comparison (option names, every model field, the sensitivity
-levels) and raises ConfigError naming the field; `execute` runs it through the one task runner
-and writes the report. `python -m sim compare` (sim.cli.compare) is the command around it.
+`plan(cfg)` checks the whole comparison (scenario names, every model field, the sensitivity
+levels, the language) and raises ConfigError naming the field; `execute` runs it through the one
+task runner and writes the report. `python -m sim compare` (sim.cli.compare) is the command
+around it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.core.config import ConfigError, ModelConfig
-from sim.report import write_report
-from sim.report.study import Study, option_note
+from sim.report import Written, write_report
+from sim.report.lang import check_language
+from sim.report.study import Study, scenario_note
 from sim.runs import presets
 from sim.runs.jobspec import available_cpus, build_configs, plain_data
 from sim.runs.runner import replication_seeds
 from sim.runs.tasks import simulate
 
-MIN_OPTIONS, MAX_OPTIONS = 2, 5
+MIN_SCENARIOS, MAX_SCENARIOS = 2, 5
 SENSITIVITY_CAP = 20  # default sensitivity replications: min(replications, SENSITIVITY_CAP)
 HIDDEN_OVERRIDES = ("hydra.", "jobs=", "+jobs=")  # not part of the report (paths, CPU count)
 
@@ -32,26 +34,28 @@ HIDDEN_OVERRIDES = ("hydra.", "jobs=", "+jobs=")  # not part of the report (path
 class Plan:
     """Everything a comparison will run, validated; nothing has run yet."""
 
-    options: list[str]
+    scenarios: list[str]
     configs: dict[str, ModelConfig]
     seeds: list[int]
     resources: str  # name of the main resource level (or 'custom')
-    sensitivity: dict[str, dict[str, ModelConfig]]  # level -> option -> config
+    sensitivity: dict[str, dict[str, ModelConfig]]  # level -> scenario -> config
     sensitivity_seeds: list[int]
     settings: dict[str, Any]  # the resolved top-level config (without jobs)
-    base_model: dict[str, Any]  # the model section every option starts from
-    option_files: dict[str, dict[str, Any]]  # option -> the fields its scenario file sets
+    base_model: dict[str, Any]  # the model section every scenario starts from
+    scenario_files: dict[str, dict[str, Any]]  # scenario -> the fields its file sets
+    language: str  # the report's language (en, fr)
 
 
 def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     """Validate the whole comparison before any run; raises ConfigError naming the field."""
     data = plain_data(cfg)
-    options = data.get("scenarios")
-    if isinstance(options, list):
-        for name in options:
-            presets.load(name)  # an unknown option fails here, naming it
-    if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise ConfigError("scenarios", options, "a list of two to five scenario file names")
+    language = check_language(data.get("language", "en"))
+    scenarios = data.get("scenarios")
+    if isinstance(scenarios, list):
+        for name in scenarios:
+            presets.load(name)  # an unknown scenario fails here, naming it
+    if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
+        raise ConfigError("scenarios", scenarios, "a list of two to five scenario file names")
     configs = build_configs(data)
     model = data["model"]
     levels = presets.resource_levels()
@@ -74,14 +78,14 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
                 continue
             base = presets.merge(model, {"resources": levels[level]})
             try:
-                sensitivity[level] = {n: presets.build(n, base) for n in options}
+                sensitivity[level] = {n: presets.build(n, base) for n in scenarios}
             except ConfigError as err:
                 raise ConfigError(
                     f"model.{err.path}", err.value, f"{err.allowed} (resources={level})"
                 ) from None
     settings = {k: v for k, v in data.items() if k not in ("jobs", "model")}
     return Plan(
-        options=list(options),
+        scenarios=list(scenarios),
         configs=configs,
         seeds=replication_seeds(int(data["seed"]), int(data["replications"])),
         resources=main_level,
@@ -89,7 +93,8 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         sensitivity_seeds=replication_seeds(int(data["seed"]), int(n_sens)),
         settings=settings,
         base_model=model,
-        option_files={n: presets.load(n) for n in options},
+        scenario_files={n: presets.load(n) for n in scenarios},
+        language=language,
     )
 
 
@@ -97,7 +102,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
     """The study a report is written from: the plan's choices and the runs they gave."""
     levels = presets.resource_levels()
     return Study(
-        options=list(plan.options),
+        scenarios=list(plan.scenarios),
         resources=plan.resources,
         runs=runs,
         months=int(plan.settings["months"]),
@@ -105,10 +110,10 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         sensitivity_seeds=list(plan.sensitivity_seeds) if plan.sensitivity else [],
         settings=dict(plan.settings),
         base_model=plan.base_model,
-        option_files=plan.option_files,
+        scenario_files=plan.scenario_files,
         level_files={k: levels[k] for k in plan.sensitivity},
         command=list(command),
-        option_notes={name: option_note(name) for name in plan.options},
+        scenario_notes={name: scenario_note(name) for name in plan.scenarios},
     )
 
 
@@ -118,11 +123,12 @@ def execute(
     overrides: Sequence[str] = (),
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, Path]:
-    """Validate, run every option × replication (and the sensitivity reruns), write the report.
+) -> Written:
+    """Validate, run every scenario × replication (and the sensitivity reruns), write the report.
 
     `overrides` are the command-line overrides, shown in the report's annex (hydra.* and jobs are
-    left out: they do not change a number). Returns the written files by name.
+    left out: they do not change a number). Returns the written files and the headline (ranking
+    and recommendation) the command prints after them.
     """
     study_plan = plan(cfg)  # raises before anything runs or is written
     data = plain_data(cfg)
@@ -143,4 +149,4 @@ def execute(
     runs = pd.concat(frames, ignore_index=True)
     shown = [o for o in overrides if not o.startswith(HIDDEN_OVERRIDES)]
     study = study_of(study_plan, runs, command=["python", "-m", "sim", "compare", *shown])
-    return write_report(study, Path(out))
+    return write_report(study, Path(out), study_plan.language)

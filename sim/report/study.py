@@ -26,6 +26,7 @@ RUNS_COLUMNS = (
     "resources",
     "scenario",
     "replication",
+    "parameter_set",  # an ensemble's parameter set per replication (absent: defaults throughout)
     "seed",
     "month",
     "proactivity",
@@ -47,23 +48,6 @@ RUNS_COLUMNS = (
     "value_flow",
     "value_cumulative",
 )
-DIMENSION_LABELS = {
-    "efficiency": "Efficiency",
-    "engagement": "Citizen engagement",
-    "quality_of_life": "Quality of life",
-    "inclusion": "Social inclusion & equality",
-    "connectivity": "Connectivity",
-    "knowledge": "Knowledge creation & sharing",
-    "cost_reduction": "Cost reduction",
-    "scalability": "Scalability & transferability",
-    "environment": "Environmental impact",
-}
-DESTRUCTION_LABELS = {
-    "exclusion": "Exclusion (illectronisme)",
-    "privacy": "Privacy harm (data breaches)",
-    "footprint": "Environmental footprint",
-    "stale_data": "Stale open data",
-}
 
 
 # ---- the study -----------------------------------------------------------------------------------
@@ -71,7 +55,7 @@ DESTRUCTION_LABELS = {
 class Study:
     """What a report is made from: the runs and how they were produced."""
 
-    options: list[str]
+    scenarios: list[str]
     resources: str  # main resource level
     runs: pd.DataFrame  # every run, with a `resources` column (main level and sensitivity levels)
     months: int
@@ -79,10 +63,27 @@ class Study:
     sensitivity_seeds: list[int] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     base_model: dict[str, Any] = field(default_factory=dict)
-    option_files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scenario_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     level_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
-    option_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
+    scenario_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
+
+    @property
+    def parameter_sets(self) -> int:
+        """How many parameter sets the futures draw from (1: every parameter at its default)."""
+        if "parameter_set" not in self.runs.columns:
+            return 1
+        return int(self.runs["parameter_set"].nunique())
+
+    def resources_of(self, level: str) -> dict[str, Any]:
+        """The resources a level's runs used: the model section's, with the level file on top."""
+        base = dict(self.base_model.get("resources", {}))
+        return base if level == self.resources else base | self.level_files.get(level, {})
+
+    @property
+    def by_budget(self) -> list[str]:
+        """Resource levels from the leanest budget to the largest."""
+        return sorted(self.levels, key=lambda x: (self.resources_of(x).get("budget", math.inf), x))
 
     @property
     def levels(self) -> list[str]:
@@ -108,10 +109,10 @@ class Study:
 
     @property
     def pairs(self) -> list[tuple[str, str]]:
-        return list(itertools.combinations(self.options, 2))
+        return list(itertools.combinations(self.scenarios, 2))
 
 
-def option_note(name: str) -> str:
+def scenario_note(name: str) -> str:
     """What a scenario file says about itself: its comment lines, joined."""
     path = config_dir() / "scenario" / f"{name}.yaml"
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
@@ -140,13 +141,13 @@ def bootstrap_median_ci(values: Iterable[float], seed: int = BOOTSTRAP_SEED) -> 
 
 
 def values_at(runs: pd.DataFrame, column: str, month: int) -> pd.DataFrame:
-    """`column` at `month`: one row per replication, one column per option."""
+    """`column` at `month`: one row per replication, one column per scenario."""
     part = runs[runs["month"] == month]
     return part.pivot(index="replication", columns="scenario", values=column).sort_index()
 
 
 def leader_of(a_values: np.ndarray, b_values: np.ndarray, a: str, b: str) -> tuple[str, str]:
-    """(leader, other): the option with the larger median paired difference, ties by count."""
+    """(leader, other): the scenario with the larger median paired difference, ties by count."""
     diff = np.asarray(b_values) - np.asarray(a_values)
     median = float(np.median(diff))
     if median > 0 or (median == 0 and (diff > 0).sum() > (diff < 0).sum()):
@@ -160,23 +161,25 @@ def pair_statistics(leader: np.ndarray, other: np.ndarray) -> dict[str, float]:
     diff = leader - other
     test = paired_test(other, leader)
     low, high = bootstrap_median_ci(diff)
-    reference = float(np.median(other))
     median = float(np.median(diff))
+    spread = np.percentile(diff, [5, 95]) if diff.size else (math.nan, math.nan)
     return {
         "replications": float(diff.size),
         "ahead_count": float((diff > 0).sum()),
         "behind_count": float((diff < 0).sum()),
+        "ahead_share": float((diff > 0).mean()) if diff.size else math.nan,
         "diff_median": median,
+        "diff_p05": float(spread[0]),
+        "diff_p95": float(spread[1]),
         "diff_ci_low": low,
         "diff_ci_high": high,
-        "diff_percent": 100.0 * median / abs(reference) if reference != 0 else math.nan,
         "p_value": test["p_value"],
         "effect_size": test["effect_size"],
     }
 
 
-def _per_run(runs: pd.DataFrame, option: str) -> dict[int, pd.DataFrame]:
-    part = runs[runs["scenario"] == option].sort_values(["replication", "month"])
+def _per_run(runs: pd.DataFrame, scenario: str) -> dict[int, pd.DataFrame]:
+    part = runs[runs["scenario"] == scenario].sort_values(["replication", "month"])
     return dict(tuple(part.groupby("replication")))
 
 
@@ -204,9 +207,9 @@ def _plateau_ratio(run: pd.DataFrame) -> float:
         return math.nan
 
 
-def plateau_statistics(runs: pd.DataFrame, option: str) -> dict[str, float]:
+def plateau_statistics(runs: pd.DataFrame, scenario: str) -> dict[str, float]:
     """Plateau level (mean flow over the final year) and how many futures have levelled off."""
-    per_run = _per_run(runs, option)
+    per_run = _per_run(runs, scenario)
     levels = [float(r["value_flow"].iloc[-PLATEAU_WINDOW:].mean()) for r in per_run.values()]
     ratios = np.array([_plateau_ratio(r) for r in per_run.values()])
     flat = ratios <= PLATEAU_THRESHOLD
@@ -229,32 +232,48 @@ def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
     return {f"{prefix}_{n}": float(v) for n, v in zip(names, q, strict=True)}
 
 
+def check_pairing(runs: pd.DataFrame) -> None:
+    """Replication k is one future: with an ensemble, one parameter set in every scenario."""
+    if "parameter_set" not in runs.columns:
+        return
+    sets = runs.groupby(["resources", "replication"])["parameter_set"].nunique()
+    if (sets > 1).any():
+        resources, replication = sets[sets > 1].index[0]
+        raise ValueError(
+            f"runs: replication {replication} ({resources} resources) uses several parameter "
+            "sets across scenarios; paired futures must share one"
+        )
+
+
 def summary_table(study: Study) -> pd.DataFrame:
-    """Every number of the report, long format: resources, option, versus, month, statistic."""
+    """Every number of the report, long format: resources, scenario, versus, month, statistic."""
+    check_pairing(study.runs)
     rows: list[tuple[str, str, str, int, str, float]] = []
 
-    def add(level: str, option: str, versus: str, month: int, stats: Mapping[str, float]) -> None:
-        rows.extend((level, option, versus, month, k, float(v)) for k, v in stats.items())
+    def add(level: str, scenario: str, versus: str, month: int, stats: Mapping[str, float]) -> None:
+        rows.extend((level, scenario, versus, month, k, float(v)) for k, v in stats.items())
 
     for level in study.levels:
         runs = study.at_level(level)
         n = runs["replication"].nunique()
         for month in study.horizons:
             table = values_at(runs, "value_cumulative", month)
-            for option in study.options:
-                stats = {"replications": n, **_quantiles(table[option].to_numpy(), "value")}
-                add(level, option, "", month, stats)
-            ranking = sorted(study.options, key=lambda o: (-table[o].median(), o))
-            for option in study.options:
-                add(level, option, "", month, {"rank": ranking.index(option) + 1})
+            for scenario in study.scenarios:
+                stats = {"replications": n, **_quantiles(table[scenario].to_numpy(), "value")}
+                add(level, scenario, "", month, stats)
+            ranking = sorted(study.scenarios, key=lambda o: (-table[o].median(), o))
+            for scenario in study.scenarios:
+                add(level, scenario, "", month, {"rank": ranking.index(scenario) + 1})
             for a, b in study.pairs:
                 lead, other = leader_of(table[a], table[b], a, b)
                 add(level, lead, other, month, pair_statistics(table[lead], table[other]))
         if level != study.resources:
             continue
         final = study.months
-        for option in study.options:
-            totals = runs[runs["scenario"] == option].groupby("replication").sum(numeric_only=True)
+        for scenario in study.scenarios:
+            totals = (
+                runs[runs["scenario"] == scenario].groupby("replication").sum(numeric_only=True)
+            )
             stats = {}
             for d in DIMENSIONS:
                 stats |= _quantiles(totals[f"flow_{d}"].to_numpy(), f"net_{d}")
@@ -262,12 +281,12 @@ def summary_table(study: Study) -> pd.DataFrame:
                 stats |= _quantiles(totals[f"destruction_{k}"].to_numpy(), f"destruction_{k}")
             stats |= _quantiles(totals["value_gross"].to_numpy(), "gross")
             stats |= _quantiles(totals["value_destroyed"].to_numpy(), "destroyed")
-            stats |= plateau_statistics(runs, option)
-            add(level, option, "", final, stats)
+            stats |= plateau_statistics(runs, scenario)
+            add(level, scenario, "", final, stats)
         table = values_at(runs, "value_cumulative", final)
         for a, b in study.pairs:
             lead, other = leader_of(table[a], table[b], a, b)
             add(level, lead, other, final, crossover_statistics(runs, lead, other))
     return pd.DataFrame(
-        rows, columns=["resources", "option", "versus", "month", "statistic", "value"]
+        rows, columns=["resources", "scenario", "versus", "month", "statistic", "value"]
     )

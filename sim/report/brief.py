@@ -1,0 +1,350 @@
+"""Page 1, the decision brief: recommendation with its conditions, ranking, caveats, trade-offs.
+
+Everything here is generated from the summary's rows: the recommended scenario is the one ranked
+first at the end of the horizon under the study's resources; its conditions come from the same
+ranking under the other resource levels the comparison reran (and from the earlier horizons);
+how sure the brief is, is the share of paired simulated futures in which it is ahead of the
+runner-up, said in the IPCC's calibrated likelihood words (defined in the glossary).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from sim.core.value import DESTRUCTIONS, DIMENSIONS
+from sim.report.lang import Lang, likelihood_key
+from sim.report.study import Study
+from sim.report.tags import Numbers, Tagger, cite, esc, scenario
+
+CLEAR = 0.66  # a recommendation needs its scenario ahead in at least "likely" (66%) of futures
+SURE = ("likely", "very_likely", "virtually_certain")  # …and enough futures to say so
+
+
+@dataclass
+class Table:
+    """An HTML table: a header row, body rows whose first cell heads the row, a caption."""
+
+    head: list[str]  # HTML cells
+    rows: list[list[str]]  # HTML cells
+    caption: str = ""  # HTML
+    cls: str = ""
+
+
+@dataclass
+class Brief:
+    """The first page."""
+
+    title: str  # plain text
+    subtitle: str  # HTML
+    recommendation: list[str]  # HTML sentences
+    ranking: Table
+    caveats: list[str]  # HTML items
+    tradeoffs: list[str]  # HTML sentences
+    tradeoff_table: Table
+    terminal: list[str] = field(default_factory=list)  # plain lines for the command line
+
+
+def plain(fragment: str) -> str:
+    """HTML fragment as plain text (the terminal lines)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def leaders(study: Study, numbers: Numbers, level: str) -> dict[int, str]:
+    """The scenario ranked first at each horizon."""
+    return {h: numbers.ranking(level, study.scenarios, h)[0] for h in study.horizons}
+
+
+def resource_details(tags: Tagger, level: str) -> str:
+    """'0.4 M€ a month, 20 staff hours per department…' from the level's inputs."""
+    base = f"resource_levels.{level}"
+    return tags.lang.h(
+        "cond.details",
+        budget=tags.inp(f"{base}.budget"),
+        staff=tags.inp(f"{base}.staff_hours"),
+        dga=tags.inp(f"{base}.dga_hours"),
+    )
+
+
+def horizon_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> str:
+    """When the recommended scenario leads (and who leads before it does)."""
+    lang, lead = tags.lang, leaders(study, numbers, study.resources)
+    if set(lead.values()) == {rec}:
+        return lang.h("rec.leads_all", rec=scenario(lang, rec), horizons=tags.horizons(list(lead)))
+    segments = []
+    for name in dict.fromkeys(lead.values()):
+        months = [m for m, x in lead.items() if x == name]
+        segments.append(
+            lang.h("rec.segment", option=scenario(lang, name), horizons=tags.horizons(months))
+        )
+    return lang.h("rec.lead_changes", segments=lang.semicolons(segments))
+
+
+def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> str:
+    """Which scenario comes first at the end under each resource level: the condition."""
+    lang, final = tags.lang, study.months
+    if len(study.levels) == 1:
+        return lang.h("rec.no_sensitivity")
+    first = {lv: numbers.ranking(lv, study.scenarios, final)[0] for lv in study.by_budget}
+    same = [lv for lv, x in first.items() if x == rec]
+    if len(same) == len(first):
+        names = lang.join(esc(lang.level(lv)) for lv in same)
+        return lang.h(
+            "rec.all_levels", rec=scenario(lang, rec), levels=names, horizon=tags.horizon(final)
+        )
+    names = lang.join((esc(lang.level(lv)) for lv in same), "or")
+    others = [
+        lang.h(
+            "cond.other",
+            level=esc(lang.level(lv)),
+            details=resource_details(tags, lv),
+            option=scenario(lang, x),
+        )
+        for lv, x in first.items()
+        if x != rec
+    ]
+    return lang.h(
+        "rec.condition",
+        rec=scenario(lang, rec),
+        levels=names,
+        horizon=tags.horizon(final),
+        others=lang.semicolons(others),
+    )
+
+
+def certainty_sentences(
+    study: Study, numbers: Numbers, tags: Tagger, rec: str, runner: str
+) -> list[str]:
+    """How often the recommended scenario is ahead of the runner-up, and by how much."""
+    lang, level, final = tags.lang, study.resources, study.months
+    count, share, total = tags.ahead(level, rec, runner, final)
+    word = likelihood_word(lang, share, total)
+    out = [
+        lang.h(
+            "rec.how_sure",
+            rec=scenario(lang, rec),
+            runner=scenario(lang, runner),
+            horizon=tags.horizon(final),
+            count=count,
+            total=tags.futures(level, rec, runner, final),
+            word=word,
+        )
+    ]
+    lead, other, _ = numbers.pair(level, rec, runner, final, "diff_median")
+    if lead == rec:
+        out.append(
+            lang.h(
+                "rec.gap",
+                gap=tags.points(level, lead, other, final, "diff_median"),
+                low=tags.num(level, lead, other, final, "diff_p05"),
+                high=tags.num(level, lead, other, final, "diff_p95"),
+            )
+        )
+    return out
+
+
+def sure_cell(tags: Tagger, level: str, first: str, second: str, month: int) -> str:
+    """'very likely (45 of 50)', or 'level in all 50 futures' when the two never differ."""
+    lang = tags.lang
+    count, share, total = tags.ahead(level, first, second, month)
+    lead, other, behind = tags.numbers.pair(level, first, second, month, "behind_count")
+    ahead = tags.numbers.get(level, lead, other, month, "ahead_count")
+    if ahead == 0 and behind == 0:
+        return lang.h("rank.level_cell", total=tags.futures(level, first, second, month))
+    return lang.h(
+        "rank.sure_cell",
+        word=likelihood_word(lang, share, total),
+        count=count,
+        total=tags.futures(level, first, second, month),
+    )
+
+
+def likelihood_word(lang: Lang, share: float, futures: int) -> str:
+    """The likelihood term, tagged with the share it stands for (checked by the tests)."""
+    key = likelihood_key(share, futures)
+    return (
+        f'<em class="likely" data-term="{key}" data-share="{share!r}" data-futures="{futures}">'
+        f"{esc(lang.t('likelihood.' + key))}</em>"
+    )
+
+
+def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
+    lang, level, final = tags.lang, study.resources, study.months
+    rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
+    _, share, total = tags.ahead(level, rec, runner, final)
+    term = likelihood_key(share, total)
+    if share >= CLEAR and term in SURE:
+        head = lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
+    elif share >= CLEAR:  # ahead in most futures, but too few futures to say how sure
+        head = lang.h("rec.too_few", a=scenario(lang, rec), b=scenario(lang, runner))
+    else:
+        head = lang.h("rec.no_clear", a=scenario(lang, rec), b=scenario(lang, runner))
+    return [
+        head,
+        horizon_sentence(study, numbers, tags, rec),
+        condition_sentence(study, numbers, tags, rec),
+        *certainty_sentences(study, numbers, tags, rec, runner),
+    ]
+
+
+def ranking_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
+    lang, level = tags.lang, study.resources
+    order = numbers.ranking(level, study.scenarios, study.months)
+    head = [lang.h("rank.scenario")] + [
+        lang.h("rank.after", horizon=tags.horizon(h)) for h in study.horizons
+    ]
+    rows = []
+    for name in order:
+        cells = [scenario(lang, name)]
+        for h in study.horizons:
+            cells.append(
+                f"<strong>{tags.num(level, name, '', h, 'rank')}</strong> "
+                f"{tags.num(level, name, '', h, 'value_median')}"
+            )
+        rows.append(cells)
+    sure = [lang.h("rank.how_sure")]
+    for h in study.horizons:
+        first, second = numbers.ranking(level, study.scenarios, h)[:2]
+        sure.append(sure_cell(tags, level, first, second, h))
+    rows.append(sure)
+    caption = lang.h("rank.caption", n=tags.num(level, order[0], "", study.months, "replications"))
+    return Table(head, rows, caption, "ranking")
+
+
+def tradeoffs(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
+    """What the recommended scenario gains and gives up against the runner-up."""
+    lang, level, final = tags.lang, study.resources, study.months
+    rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
+
+    def get(name: str, stat: str) -> float:
+        return numbers.get(level, name, "", final, stat)
+
+    def pair(stat: str) -> dict[str, str]:
+        return {
+            "a": tags.num(level, rec, "", final, stat),
+            "b": tags.num(level, runner, "", final, stat),
+        }
+
+    def pair_in_points(stat: str) -> dict[str, str]:
+        return pair(stat) | {"b": tags.points(level, runner, "", final, stat)}
+
+    more = get(rec, "gross_median") >= get(runner, "gross_median")
+    created = lang.h(
+        "trade.creates_more" if more else "trade.creates_less",
+        rec=scenario(lang, rec),
+        runner=scenario(lang, runner),
+        horizon=tags.horizon(final),
+        **pair_in_points("gross_median"),
+    )
+    kind = max(
+        DESTRUCTIONS,
+        key=lambda k: abs(
+            get(rec, f"destruction_{k}_median") - get(runner, f"destruction_{k}_median")
+        ),
+    )
+    worse = get(rec, "destroyed_median") >= get(runner, "destroyed_median")
+    stat = f"destruction_{kind}_median"
+    destroyed = lang.h(
+        "trade.destroys_more" if worse else "trade.destroys_less",
+        kind=esc(lang.t(f"destruction.{kind}.short")),
+        c=pair("destroyed_median")["a"],
+        d=pair("destroyed_median")["b"],
+        e=pair(stat)["a"],
+        f=pair(stat)["b"],
+    )
+    gaps = {d: get(rec, f"net_{d}_median") - get(runner, f"net_{d}_median") for d in DIMENSIONS}
+    best = sorted((d for d in DIMENSIONS if gaps[d] > 0), key=lambda d: -gaps[d])[:2]
+    lost = sorted((d for d in DIMENSIONS if gaps[d] < 0), key=lambda d: gaps[d])[:2]
+    out = [created + " " + destroyed]
+    if best:
+        names = lang.join(lang.h("word.quoted", x=esc(lang.t(f"dimension.{d}"))) for d in best)
+        out.append(lang.h("trade.best", dims=names))
+    if lost:
+        names = lang.join(lang.h("word.quoted", x=esc(lang.t(f"dimension.{d}"))) for d in lost)
+        out.append(lang.h("trade.lost", runner=scenario(lang, runner), dims=names))
+    return out
+
+
+def tradeoff_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
+    """Created, destroyed by kind, net: the recommended scenario and the runner-up (the
+    dimensions section has every scenario)."""
+    lang, level, final = tags.lang, study.resources, study.months
+    pair = numbers.ranking(level, study.scenarios, final)[:2]
+
+    def row(label: str, stat: str) -> list[str]:
+        return [label] + [tags.num(level, x, "", final, stat) for x in pair]
+
+    rows = [row(lang.h("trade.row.created"), "gross_median")]
+    for k in DESTRUCTIONS:
+        label = lang.h("trade.row.destroyed", kind=esc(lang.t(f"destruction.{k}.short")))
+        rows.append(row(label, f"destruction_{k}_median"))
+    rows.append(row(lang.h("trade.row.net"), "value_median"))
+    corner = lang.h(
+        "trade.head",
+        horizon=tags.horizon(final),
+        n=tags.num(level, pair[0], "", final, "replications"),
+    )
+    return Table([corner] + [scenario(lang, x) for x in pair], rows, "", "tradeoffs")
+
+
+def caveats(study: Study, tags: Tagger) -> list[str]:
+    """The caveats box: calibration, comparisons not forecasts, what the uncertainty covers."""
+    lang = tags.lang
+    n = tags.inp("settings.replications")
+    kind = "ensemble" if study.parameter_sets > 1 else "chance"
+    items = [
+        ("calibration", lang.h("caveat.calibration", source=cite(lang, "source.cite"))),
+        ("comparison", lang.h("caveat.comparison")),
+        ("uncertainty", lang.h(f"caveat.uncertainty.{kind}", n=n)),
+        ("units", lang.h("caveat.units")),
+    ]
+    return [f"<strong>{lang.h(f'caveat.{k}.title')}</strong> {text}" for k, text in items]
+
+
+def subtitle(study: Study, tags: Tagger) -> str:
+    lang = tags.lang
+    return lang.h(
+        "brief.subtitle",
+        horizon=tags.horizon(study.months),
+        n=tags.inp("settings.replications"),
+        level=esc(lang.level(study.resources)),
+        citizens=tags.inp("model.city.citizens"),
+        departments=tags.inp("model.city.departments"),
+    )
+
+
+def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
+    """The first page, and its plain-text digest for the terminal."""
+    lang, level, final = tags.lang, study.resources, study.months
+    rec_text = recommendation(study, numbers, tags)
+    order = numbers.ranking(level, study.scenarios, final)
+    ranked = [
+        "  "
+        + plain(
+            lang.h(
+                "terminal.ranked",
+                rank=tags.num(level, x, "", final, "rank"),
+                option=scenario(lang, x),
+                value=tags.points(level, x, "", final, "value_median"),
+            )
+        )
+        for x in order
+    ]
+    terminal = [
+        plain(lang.h("terminal.ranking", horizon=tags.horizon(final))),
+        *ranked,
+        "",
+        lang.t("terminal.recommendation", text=plain(rec_text[0])),
+        *(plain(s) for s in rec_text[1:]),
+    ]
+    return Brief(
+        title=lang.t("brief.title"),
+        subtitle=subtitle(study, tags),
+        recommendation=rec_text,
+        ranking=ranking_table(study, numbers, tags),
+        caveats=caveats(study, tags),
+        tradeoffs=tradeoffs(study, numbers, tags),
+        tradeoff_table=tradeoff_table(study, numbers, tags),
+        terminal=terminal,
+    )

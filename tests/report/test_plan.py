@@ -1,0 +1,61 @@
+"""A comparison's plan: everything validated before any run (`sim.report.plan`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reporting import SMALL
+
+import sim.report.plan
+from sim.cli.compare import compare, compose_config
+from sim.core.config import ConfigError
+from sim.report.plan import plan
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("scenarios=[phased,nosuchoption]", "'nosuchoption'"),
+        ("scenarios=[phased]", "scenarios"),
+        ("model.resources.staff_hours=-5", "model.resources.staff_hours"),
+        ("model.trajectory.readiness_threshold=7", "model.trajectory.readiness_threshold"),
+        ("sensitivity_resources=[tight,lavish]", "'lavish'"),
+        ("replications=0", "replications"),
+        ("language=de", "language"),
+    ],
+)
+def test_invalid_setting_fails_before_any_run(
+    override: str, named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a run started")
+
+    monkeypatch.setattr(sim.report.plan, "simulate", no_run)
+    with pytest.raises(ConfigError) as info:
+        compare([*SMALL, override], tmp_path / "out")
+    assert named in str(info.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_language_error_names_the_choices() -> None:
+    with pytest.raises(ConfigError, match=r"language.*'de'.*\['en', 'fr'\]"):
+        plan(compose_config([*SMALL, "language=de"]))
+
+
+def test_unknown_model_field_is_refused_by_hydra() -> None:
+    with pytest.raises(Exception, match="bogus"):
+        compose_config([*SMALL, "model.parameters.bogus=1"])
+
+
+def test_sensitivity_skips_the_main_level() -> None:
+    cfg = compose_config(["resources=tight", "replications=30", "months=24"])
+    p = plan(cfg)
+    assert p.resources == "tight"
+    assert list(p.sensitivity) == ["generous"]
+    assert len(p.sensitivity_seeds) == 20 and p.sensitivity_seeds == p.seeds[:20]
+
+
+def test_english_is_the_default_language() -> None:
+    assert plan(compose_config(SMALL)).language == "en"
+    assert plan(compose_config([*SMALL, "language=fr"])).language == "fr"
