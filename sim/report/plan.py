@@ -52,7 +52,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
             presets.load(name)  # an unknown option fails here, naming it
     if not isinstance(options, list) or not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
         raise ConfigError("scenarios", options, "a list of two to five scenario file names")
-    configs = build_configs(data)
+    configs = build_configs(cfg)  # cfg: the command line's values win over scenario files
     model = data["model"]
     levels = presets.resource_levels()
     main_level = presets.level_name(model["resources"])
