@@ -75,8 +75,13 @@ def pinned(
             model.get("months"),
             f"the same as months ({data.get('months')!r}): set the horizon with months=N only",
         )
+    given = command_line_keys(overrides)
+    for section in SHORT_FORMS:  # a short form set is explicit even without Hydra's overrides
+        for field, value in (data.get(section) or {}).items():
+            if value is not None and f"{section}.{field}" not in given:
+                given[f"{section}.{field}"] = [f"{section}.{field}"]
     out = {}
-    for path, keys in command_line_keys(overrides).items():
+    for path, keys in given.items():
         value = _get(model, path)
         if value is _MISSING:
             continue  # an unknown field: ModelConfig refuses it, naming it
