@@ -86,7 +86,7 @@ def _field_line(path: str, default: Any, meta: dict[str, Any], width: int = 36) 
         if isinstance(default, bool)
         else default
     )
-    parts = [f"{shown}"]
+    parts = [repr(shown) if shown == "" else f"{shown}"]
     lo, hi = meta.get("bounds", (None, None))
     if lo is not None or hi is not None:
         parts.append(f"[{lo}, {hi}]")

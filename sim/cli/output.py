@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def format_summary(summary: pd.DataFrame, months: int | str, by: Sequence[str] =
         f"column); crossover = first month from which the scenario stays ahead of {REFERENCE} "
         "(median over the paired runs that cross, and how many do); final I, C, Q = medians."
     )
-    return f"{table}\n{note}"
+    return f"{table}\n" + textwrap.fill(note, 100)
 
 
 def _cell(value) -> str:
