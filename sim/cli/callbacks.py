@@ -100,7 +100,7 @@ def check_main(config: DictConfig) -> None:
     show_notes(notes)
     _estimate_line(job)
     if data.get("jobs"):
-        _jobs_warning(data["jobs"])
+        _jobs_warning(min(data["jobs"], len(tasks)))  # the job never starts more than its runs
 
 
 def check_compare(config: DictConfig) -> None:

@@ -71,9 +71,17 @@ def test_compare_accepts_the_main_jobs_short_forms() -> None:
         assert config.resources.budget == 0.8 and config.mechanisms.mediation is False
 
 
-def test_jobs_above_the_cpus_are_warned_about(tmp_path: Path) -> None:
-    status, text = call(*SMALL[:-2], "jobs=512", "figures=false", f"hydra.run.dir={tmp_path}")
-    assert status == 0 and "warning: jobs=512" in text
+def test_jobs_above_the_cpus_are_warned_about(capsys, tmp_path: Path) -> None:
+    from conftest import compose_config
+
+    from sim.cli.callbacks import check_main
+    from sim.runs.limits import cpus
+
+    many = cpus() + 1
+    config = compose_config([f"replications={many}", f"jobs={many}",
+                             f"hydra.run.dir={tmp_path}"], hydra_node=True)  # fmt: skip
+    check_main(config)  # the checks only: nothing runs
+    assert f"warning: jobs={many} = {many} processes on {cpus()} CPU" in capsys.readouterr().err
 
 
 def test_a_write_failure_after_the_runs_keeps_the_results(tmp_path: Path) -> None:

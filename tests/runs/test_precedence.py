@@ -39,7 +39,7 @@ def per_job(runs: pd.DataFrame, column: str) -> dict:
 def test_swept_staff_hours_win_over_the_scenario_file(tmp_path: Path) -> None:
     """combined_more_staff sets 48 h; the swept 20 and 80 are what runs and what is labelled."""
     runs = sweep(tmp_path / "s", "scenario=combined_more_staff", "resources.staff_hours=20,80",
-                 "months=12")  # fmt: skip
+                 "months=12", "figures=true")  # fmt: skip
     assert runs["job_key"].nunique() == 2  # two jobs, two shards: nothing merged
     jobs = per_job(runs, "resources.staff_hours")
     assert sorted(jobs) == [20.0, 80.0]
@@ -47,6 +47,7 @@ def test_swept_staff_hours_win_over_the_scenario_file(tmp_path: Path) -> None:
         assert (frame["hours_capacity"] == 6 * hours).all()  # what the model actually had
     summary = pd.read_csv(tmp_path / "s" / "summary.csv")
     assert sorted(summary["resources.staff_hours"]) == [20.0, 80.0]
+    assert (tmp_path / "s" / "value_over_time.png").stat().st_size > 10_000  # figures=true
 
 
 def test_swept_switch_month_wins_over_the_scenario_file(tmp_path: Path) -> None:
