@@ -216,7 +216,7 @@ def _check_values(command: str, key: str, values: list[Any]) -> None:
     for value in values:
         if isinstance(value, str) and value.startswith("${"):
             continue  # an interpolation: checked once resolved
-        if command == "main" and key in settings.SETTINGS:
+        if key in settings.SETTINGS and (command == "main" or key in COMPARE_SETTINGS):
             settings.check_value(settings.SETTINGS[key], value)
         if key == "scenarios" and isinstance(value, list):
             for name in value:

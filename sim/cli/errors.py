@@ -86,6 +86,6 @@ def hydra_message(err: BaseException, known: list[str]) -> str:
     )
     if key and options:  # a group's option: suggest among the group's options
         message += suggestion(key.rsplit("/", 1)[-1], options.group(1).split())
-    elif key:
+    elif key and key not in known:
         message += suggestion(key, known)
     return message

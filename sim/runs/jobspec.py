@@ -1,10 +1,12 @@
 """What a job runs: the Hydra configuration turned into validated ModelConfigs and seeds.
 
 Shared by the main job, the sweeps, the experiments and the comparison report, so that every
-front end reads the command line the same way: the `model:` section, the short forms
-(`resources.staff_hours=80` for `model.resources.staff_hours=80`), a scenario file on top, the
-paired seeds. Raises ConfigError naming the field as it is spelt on the command line; runs
-nothing.
+front end reads the command line the same way: the job's settings (sim.runs.settings), the
+`model:` section, the short forms (`resources.staff_hours=80` for
+`model.resources.staff_hours=80`), each scenario file, and the command line's values on top
+(sim.runs.precedence), the paired seeds, the size ceiling (sim.runs.limits), design tables.
+Raises ConfigError naming the field as it is spelt on the command line (or the file, row and
+column); runs nothing.
 """
 
 from __future__ import annotations
@@ -134,12 +136,16 @@ def _on_command_line(group: str, overrides: Sequence[str]) -> bool:
 
 
 def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, Any]]:
-    """Dotted path -> {scenario: value} for every field that differs from ModelConfig()."""
+    """Dotted path -> {scenario: value} for every field that differs from ModelConfig()
+    (and `trajectory.kind` when a scenario's name is not its kind, e.g. phased_month48)."""
     default = flatten(ModelConfig().to_dict())
     flat = {name: flatten(c.to_dict()) for name, c in configs.items()}
+    kind_is_name = all(f["trajectory.kind"] == name for name, f in flat.items())
     out = {}
     for path, value in default.items():
-        if path == "trajectory.kind" or all(f[path] == value for f in flat.values()):
+        if path == "trajectory.kind" and kind_is_name:
+            continue  # the same as `scenario`
+        if all(f[path] == value for f in flat.values()) and path != "trajectory.kind":
             continue
         out[path] = {
             name: json.dumps(f[path]) if isinstance(f[path], list) else f[path]

@@ -163,3 +163,13 @@ def test_a_real_subprocess_exits_2_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "did you mean 'replications'" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    ("argument", "named"),
+    [("replications=abc", "'replications'"), ("jobs=2.5", "'jobs'"), ("seed=-3", "'seed'")],
+)
+def test_compare_settings_are_checked_like_the_main_jobs(argument: str, named: str) -> None:
+    status, text = call("compare", argument)
+    assert status == 2 and named in text and "did you mean" not in text
+    assert "Traceback" not in text
