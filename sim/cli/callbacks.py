@@ -217,12 +217,17 @@ class SweepCallback(Callback):
         if result["failures"] or result["missing"]:
             raise Stop(
                 RUNS_FAILED,
-                f"{result['failures']} runs failed and {result['missing']} jobs have no results; "
+                f"{_plural(result['failures'], 'run')} failed and "
+                f"{_plural(result['missing'], 'job')} have no results; "
                 f"the {result['runs']} other runs are in {sweep_dir / 'runs.parquet'}, the "
                 f"failures in {sweep_dir / 'failures.csv'}. Rerun the same command with "
                 "retry_failed=true to retry the failed runs (missing jobs run again anyway)",
             )
         sys.stderr.flush()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _duplicates(jobs: list[dict[str, Any]]) -> None:

@@ -50,10 +50,22 @@ class Estimate:
     def text(self) -> str:
         """One line for the log: runs, rows, time and memory."""
         return (
-            f"{self.runs:,} runs, {self.rows:,} table rows, {self.citizen_months:.2g} "
+            f"{_n(self.runs)} runs, {_n(self.rows)} table rows, {self.citizen_months:.2g} "
             f"citizen-months: about {_duration(self.wall_seconds())} on {self.workers} "
             f"process{'es' if self.workers > 1 else ''} and {self.memory_bytes / 1e9:.1f} GB"
-        ).replace(",", " ")
+        )
+
+
+class LimitError(ConfigError):
+    """A job above the ceiling: says by how much, and how to run it anyway."""
+
+    def __init__(self, what: str, job: Estimate, reasons: list[str]) -> None:
+        super().__init__("allow_large", False, "true")
+        self.args = (
+            f"{what} is above the size ceiling: {'; '.join(reasons)} (estimate: {job.text()}). "
+            "Fewer replications or months, or a cluster, may be what you meant; "
+            "allow_large=true runs it anyway",
+        )
 
 
 def cpus() -> int:
@@ -86,12 +98,12 @@ def estimate(
 
 
 def check(job: Estimate, allow_large: bool, what: str = "this job") -> None:
-    """ConfigError naming the ceiling a job exceeds, unless allow_large."""
+    """LimitError (a ConfigError) naming the ceiling a job exceeds, unless allow_large."""
     if allow_large:
         return
     reasons = []
     if job.rows > MAX_ROWS:
-        reasons.append(f"{job.rows:,} table rows (ceiling {MAX_ROWS:,})".replace(",", " "))
+        reasons.append(f"{_n(job.rows)} table rows (ceiling {_n(MAX_ROWS)})")
     if job.cpu_seconds > MAX_CPU_HOURS * 3600:
         reasons.append(
             f"about {_duration(job.cpu_seconds)} of computing (ceiling {MAX_CPU_HOURS:g} h)"
@@ -103,12 +115,7 @@ def check(job: Estimate, allow_large: bool, what: str = "this job") -> None:
             f"(this machine has {memory / 1e9:.1f} GB)"
         )
     if reasons:
-        raise ConfigError(
-            "allow_large",
-            False,
-            f"true to run {what} anyway: {job.text()}, above the ceiling: {'; '.join(reasons)}. "
-            "Fewer replications or months, or a sweep on a cluster, may be what you meant",
-        )
+        raise LimitError(what, job, reasons)
 
 
 def jobs_warning(jobs: int, launcher_jobs: int = 1) -> str | None:
@@ -122,6 +129,11 @@ def jobs_warning(jobs: int, launcher_jobs: int = 1) -> str | None:
         f"{asked} = {total} processes on {n} CPU{'s' if n > 1 else ''}: no faster than {n}, "
         f"and {total} times the memory of one (jobs=null uses every CPU)"
     )
+
+
+def _n(count: float) -> str:
+    """A count with thin spaces between thousands (2 000 000)."""
+    return f"{count:,.0f}".replace(",", " ")
 
 
 def _duration(seconds: float) -> str:
