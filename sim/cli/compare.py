@@ -52,25 +52,31 @@ class CompareSchema:
     sensitivity_resources: list[str] = field(default_factory=lambda: ["tight", "generous"])
     sensitivity_replications: int | None = None  # null = min(replications, 20); 0 = none
     language: str = "en"  # the report's language: en or fr (every string from one catalogue)
+    allow_large: bool = False  # run a comparison above the size ceiling (sim.runs.limits)
     model: Any = field(default_factory=_model_defaults)  # any ModelConfig field
 
 
 ConfigStore.instance().store(name=SCHEMA_NAME, node=CompareSchema)
 
 
-def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """The comparison's config as `python -m sim compare <overrides>` would compose it."""
+def compose_config(overrides: Sequence[str] = (), hydra_node: bool = False) -> DictConfig:
+    """The comparison's config as `python -m sim compare <overrides>` would compose it (the
+    main job's short forms `resources.X=` accepted; `hydra_node`: keep Hydra's node, whose
+    overrides tell which values the command line set)."""
     from hydra import compose, initialize_config_dir
 
+    from sim.cli.arguments import parse
+
+    overrides = parse("compare", list(overrides)).overrides
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name="compare", overrides=list(overrides))
+        return compose(config_name="compare", overrides=overrides, return_hydra_config=hydra_node)
 
 
 def compare(
     overrides: Sequence[str], out: str | Path, jobs: int | None = 1, progress=None
 ) -> Written:
     """In-process equivalent of `python -m sim compare <overrides>` writing into `out`."""
-    cfg = compose_config(overrides)
+    cfg = compose_config(overrides, hydra_node=True)
     return execute(cfg, out, overrides=overrides, jobs=jobs, progress=progress)
 
 

@@ -1,14 +1,15 @@
-"""The main job: `python -m sim` (a Hydra app).
+"""The main job: `python -m sim` (a Hydra app, started through `sim.cli.command`).
 
 Runs every scenario (trajectory preset) × paired replications on one model configuration and
 writes, into the Hydra run directory: runs.parquet (one row per scenario, replication and month),
-summary.csv, provenance.json and the figures (see `sim.viz.plots`). Everything is validated
-before the first run; a bad value exits with status 2 and a message naming the field.
+summary.csv, columns.csv (the data dictionary), provenance.json and the figures (see
+`sim.viz.plots`). Everything is validated before the first run (`sim.cli.callbacks.MainCheck`);
+a bad value exits with status 2 and a message naming the field.
 
     python -m sim                                   # 4 presets × 30 replications × 144 months
     python -m sim replications=5 months=48 scenarios=[open,phased] city=small resources=tight
     python -m sim model.resources.staff_hours=80 model.parameters.push=0.5 jobs=1
-    python -m sim --help                            # config groups and the composed config
+    python -m sim --help                            # commands, groups, keys with ranges and units
     python -m sim --multirun scenario=open,phased resources.staff_hours=20,40,80 replications=30
     python -m sim +experiment=plateau               # a named study (configs/experiment/)
 
@@ -21,10 +22,9 @@ is, because each run depends only on its config and seed and rows are put in tas
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import math
-import sys
 import time
 from pathlib import Path
 
@@ -33,58 +33,24 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from sim.cli import schema  # noqa: F401  (registers the typed schema configs/config.yaml extends)
-from sim.core.config import ConfigError
+from sim.cli.errors import NOT_WRITTEN, RUNS_FAILED, Stop
+from sim.cli.output import format_summary, keep, write_table
+from sim.runs import columns
 from sim.runs.files import atomic_write
 from sim.runs.jobspec import REFERENCE, available_cpus, build_configs
 from sim.runs.presets import config_dir
 from sim.runs.provenance import provenance
 from sim.runs.runner import replication_seeds
-from sim.runs.tasks import simulate
+from sim.runs.tasks import RunFailedError, failures_frame, simulate
 
 log = logging.getLogger("sim.cli")
 
 
-# ---- output --------------------------------------------------------------------------------------
-def format_summary(summary: pd.DataFrame, months: int) -> str:
-    """The summary as a plain-text table (what the CLI prints)."""
-    has_reference = REFERENCE in set(summary["scenario"])
-    rows = []
-    for r in summary.itertuples(index=False):
-        if r.scenario == REFERENCE or not has_reference:
-            cross = "—"
-        elif math.isnan(r.crossover_month):
-            cross = "never"
-        else:
-            crossed = round(r.crossover_share * r.replications)
-            cross = f"{r.crossover_month:.0f} ({crossed}/{r.replications})"
-        rows.append(
-            {
-                "scenario": r.scenario,
-                "runs": str(r.replications),
-                "value median": f"{r.value_median:.1f}",
-                "5–95% range": f"[{r.value_p05:.1f}, {r.value_p95:.1f}]",
-                f"crossover vs {REFERENCE}": cross,
-                "final I": f"{r.final_infrastructure:.3f}",
-                "final C": f"{r.final_culture:.3f}",
-                "final Q": f"{r.final_institutions:.3f}",
-            }
-        )
-    table = pd.DataFrame(rows).to_string(index=False)
-    note = (
-        f"Cumulative net public value at month {months}; crossover = first month from which the "
-        f"scenario stays ahead of {REFERENCE} (median over the paired runs that cross, "
-        "and how many do); final I, C, Q = medians."
-    )
-    return f"{table}\n{note}"
-
-
 @hydra.main(version_base="1.3", config_path=str(config_dir()), config_name="config")
 def main(cfg: DictConfig) -> None:
-    """Hydra task: validate everything, run all scenarios × replications, write the outputs."""
+    """Hydra task: run all scenarios × replications (already validated), write the outputs."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
-
-    from sim.analysis.metrics import summarise
 
     hydra_cfg = HydraConfig.get()
     out = Path(hydra_cfg.runtime.output_dir)
@@ -94,39 +60,28 @@ def main(cfg: DictConfig) -> None:
         overrides = list(hydra_cfg.overrides.task)
         run_job(cfg, Path(hydra_cfg.sweep.dir), overrides, dict(hydra_cfg.runtime.choices))
         return
-    try:
-        if cfg.design is not None:
-            raise ConfigError("design", cfg.design, "a design runs in chunks: add --multirun")
-        if cfg.task != "main":
-            from sim.studies.experiments import run_experiment
+    if cfg.task != "main":
+        from sim.studies.experiments import run_experiment
 
-            run_experiment(cfg, out)
-            return
-        configs = build_configs(cfg)
-    except ConfigError as err:
-        print(f"govsim: error: {err}", file=sys.stderr)
-        sys.exit(2)
+        run_experiment(cfg, out)
+        return
+    configs = build_configs(cfg)
     seeds = replication_seeds(int(cfg.seed), int(cfg.replications))
     jobs = int(cfg.jobs) if cfg.jobs is not None else available_cpus()
     n_runs = len(configs) * len(seeds)
     jobs = max(1, min(jobs, n_runs))
     log.info(
         "%d scenarios × %d replications × %d months = %d runs on %d process%s -> %s",
-        len(configs),
-        len(seeds),
-        cfg.months,
-        n_runs,
-        jobs,
-        "" if jobs == 1 else "es",
-        out,
-    )
+        len(configs), len(seeds), cfg.months, n_runs, jobs, "" if jobs == 1 else "es", out,
+    )  # fmt: skip
     start = time.perf_counter()
-    runs = simulate(configs, seeds, jobs=jobs, progress=log.info)
+    try:
+        runs = simulate(configs, seeds, jobs=jobs, progress=log.info)
+    except RunFailedError as err:
+        _write_failures(out, err)
+        raise Stop(RUNS_FAILED, f"{err}; every failure is in {out / 'failures.csv'}") from None
     wall = time.perf_counter() - start
-
-    atomic_write(out / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
-    summary = summarise(runs, reference=REFERENCE)
-    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    summary = _summarise(runs)
     record = provenance(
         OmegaConf.to_container(cfg, resolve=True),
         {"root": int(cfg.seed), "replications": seeds},
@@ -140,13 +95,44 @@ def main(cfg: DictConfig) -> None:
     }
     record["jobs"] = jobs
     record["wall_time_s"] = round(wall, 2)
-    atomic_write(
-        out / "provenance.json",
-        lambda p: p.write_text(json.dumps(record, indent=2, default=str) + "\n"),
-    )
-    if cfg.figures:
-        from sim.viz.plots import save_figures
-
-        save_figures(runs, out)
+    _write(out, runs, summary, record, figures=cfg.figures is not False)
     log.info("Summary (%d runs in %.1f s):\n%s", n_runs, wall, format_summary(summary, cfg.months))
     log.info("Outputs in %s", out)
+
+
+def _summarise(runs: pd.DataFrame) -> pd.DataFrame:
+    from sim.analysis.metrics import summarise
+
+    return summarise(runs, reference=REFERENCE)
+
+
+def _write(out: Path, runs, summary, record, figures: bool) -> None:
+    """Every output; after a write failure the computed tables are kept elsewhere (status 4)."""
+    try:
+        write_table(runs, out / "runs.parquet")
+        write_table(summary, out / "summary.csv")
+        columns.write_dictionary(
+            out, {"runs.parquet": runs.columns, "summary.csv": summary.columns}
+        )
+        text = json.dumps(record, indent=2, default=str) + "\n"
+        atomic_write(out / "provenance.json", lambda p: p.write_text(text))
+        if figures:
+            from sim.viz.plots import save_figures
+
+            save_figures(runs, out)
+    except OSError as err:
+        kept = keep({"runs.parquet": runs, "summary.csv": summary})
+        where = (
+            f"the computed tables were kept in {kept} (runs.parquet, summary.csv)"
+            if kept
+            else "they could not be kept elsewhere either: rerun once the problem is fixed"
+        )
+        raise Stop(
+            NOT_WRITTEN, f"the runs are done but writing into {out} failed ({err}); {where}"
+        ) from None
+
+
+def _write_failures(out: Path, err: RunFailedError) -> None:
+    table = failures_frame(err.failures)
+    with contextlib.suppress(OSError):  # the message still names the first failure
+        atomic_write(out / "failures.csv", lambda p: table.to_csv(p, index=False))

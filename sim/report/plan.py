@@ -56,7 +56,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
             presets.load(name)  # an unknown scenario fails here, naming it
     if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
         raise ConfigError("scenarios", scenarios, "a list of two to five scenario file names")
-    configs = build_configs(data)
+    configs = build_configs(cfg)  # cfg: the command line's values win over scenario files
     model = data["model"]
     levels = presets.resource_levels()
     main_level = presets.level_name(model["resources"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,36 @@ def digest(data: Any, length: int = 16) -> str:
 def file_digest(path: str | os.PathLike[str]) -> str:
     """A short hash of a file's bytes (a design table's identity)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def check_writable(directory: str | os.PathLike[str], key: str, names: Sequence[str] = ()) -> None:
+    """ConfigError (naming `key`, e.g. hydra.run.dir) unless results can be written there.
+
+    Checked before the first run, without creating anything: the folder (or the nearest folder
+    above it that exists) must be a folder this process can create files in, and none of the
+    output `names` inside it may be a folder. A real temporary file is created and removed,
+    because permission bits do not tell (root ignores them; /proc and read-only mounts refuse).
+    """
+    from sim.core.config import ConfigError
+
+    path = Path(directory).expanduser().absolute()
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    where = f"{path}" if existing == path else f"{path} (its nearest existing folder {existing})"
+    if not existing.is_dir():
+        raise ConfigError(key, str(path), f"a folder; {existing} is a file")
+    for name in names:
+        target = path / name
+        if target.is_dir():
+            raise ConfigError(key, str(path), f"a folder whose {name} is a file, not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".govsim-probe-", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as err:
+        raise ConfigError(
+            key, str(path), f"a folder this user can write in ({where}: {err.strerror})"
+        ) from None

@@ -1,17 +1,20 @@
 """What a job runs: the Hydra configuration turned into validated ModelConfigs and seeds.
 
 Shared by the main job, the sweeps, the experiments and the comparison report, so that every
-front end reads the command line the same way: the `model:` section, the short forms
-(`resources.staff_hours=80` for `model.resources.staff_hours=80`), a scenario file on top, the
-paired seeds. Raises ConfigError naming the field as it is spelt on the command line; runs
-nothing.
+front end reads the command line the same way: the job's settings (sim.runs.settings), the
+`model:` section, the short forms (`resources.staff_hours=80` for
+`model.resources.staff_hours=80`), each scenario file, and the command line's values on top
+(sim.runs.precedence), the paired seeds, the size ceiling (sim.runs.limits), design tables.
+Raises ConfigError naming the field as it is spelt on the command line (or the file, row and
+column); runs nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +32,10 @@ from sim.core.config import (
     flatten,
     set_paths,
 )
-from sim.runs import presets
+from sim.runs import limits, precedence, presets, settings
 from sim.runs.files import digest, file_digest
 from sim.runs.runner import replication_seeds
+from sim.runs.settings import check_settings
 
 KEY_COLUMNS = ("scenario", "replication", "seed", "month")
 REFERENCE = "proactive"  # crossover months are measured against this scenario
@@ -53,12 +57,7 @@ def plain_data(cfg: DictConfig | Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cfg.items() if k != "hydra"}
 
 
-def available_cpus() -> int:
-    """CPUs this process may use (affinity-aware where the OS tells)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover (not Linux)
-        return os.cpu_count() or 1
+available_cpus = limits.cpus  # the name the studies and the report use
 
 
 def _choices_and_overrides(cfg) -> tuple[dict[str, Any], list[str]]:
@@ -91,20 +90,28 @@ def model_data(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_configs(
-    cfg: DictConfig | Mapping[str, Any], choices: Mapping[str, Any] | None = None
+    cfg: DictConfig | Mapping[str, Any],
+    choices: Mapping[str, Any] | None = None,
+    notes: list[str] | None = None,
+    overrides: Sequence[str] | None = None,
 ) -> dict[str, ModelConfig]:
     """Check the top-level keys, then build and validate one ModelConfig per scenario.
 
     `scenario=NAME` (the Hydra group, sweepable) makes the job's list [NAME]; otherwise the list
-    is `scenarios`. Raises ConfigError naming the field as it is spelt on the command line
-    (`scenarios`, `replications`, `model.resources.staff_hours`, `resources.staff_hours`, ...).
-    Nothing is run.
+    is `scenarios`. Precedence, lowest to highest: model defaults, the `city=`/`resources=`
+    levels, the scenario file, the values given on the command line (`model.X=`, the short
+    forms, `months=`); see `precedence.apply`. A command-line value that replaces a different one
+    from a scenario file, or a scenario file that replaces a value of a level chosen on the
+    command line, adds a line to `notes`. Raises ConfigError naming the field as it is spelt on
+    the command line (`resources.staff_hours`, `model.parameters.push`, `months`), or the
+    scenario file and line. Nothing is run.
     """
-    found, overrides = _choices_and_overrides(cfg)
+    found, found_overrides = _choices_and_overrides(cfg)
     choices = dict(found if choices is None else choices)
+    overrides = list(found_overrides if overrides is None else overrides)
     data = plain_data(cfg)
+    check_settings(data)
     scenarios = data["scenarios"]
-    names = presets.available()
     chosen = choices.get("scenario")
     if chosen:
         if any(str(o).split("=")[0].lstrip("+") == "scenarios" for o in overrides):
@@ -115,45 +122,30 @@ def build_configs(
                 "(a paired comparison in one job), not both",
             )
         scenarios = [chosen]
-    if not isinstance(scenarios, list) or not scenarios:
-        raise ConfigError("scenarios", scenarios, f"a non-empty list of scenario files {names}")
-    for name in scenarios:
-        if name not in names:
-            raise ConfigError("scenarios", scenarios, f"names of scenario files {names}")
-    if len(set(scenarios)) != len(scenarios):
-        raise ConfigError("scenarios", scenarios, "each scenario at most once")
-    if data["replications"] < 1:
-        raise ConfigError("replications", data["replications"], "an integer >= 1")
-    if data["seed"] < 0:
-        raise ConfigError("seed", data["seed"], "an integer >= 0")
-    if data.get("jobs") is not None and data["jobs"] < 1:
-        raise ConfigError("jobs", data["jobs"], "null (all CPUs) or an integer >= 1")
     model = model_data(data)
-    shortcut = {
-        f"{s}.{k}" for s in ("city", "resources", "mechanisms", "parameters")
-        for k, v in (data.get(s) or {}).items() if v is not None
-    }  # fmt: skip
-    configs = {}
-    for name in scenarios:
-        try:
-            configs[name] = presets.build(name, model)
-        except ConfigError as err:
-            where = f" (scenario '{name}')" if err.path.startswith("trajectory") else ""
-            from_top = err.path == "months" and model.get("months") == data["months"]
-            path = (
-                "months" if from_top else err.path if err.path in shortcut else f"model.{err.path}"
-            )
-            raise ConfigError(path, err.value, err.allowed + where) from None
-    return configs
+    pinned = precedence.pinned(data, model, overrides)
+    levels = {g: choices[g] for g in ("city", "resources") if _on_command_line(g, overrides)}
+    return {
+        name: precedence.apply(name, model, pinned, levels, data.get("months"), notes)
+        for name in scenarios
+    }
+
+
+def _on_command_line(group: str, overrides: Sequence[str]) -> bool:
+    return any(str(o).split("=")[0].lstrip("+") == group for o in overrides)
 
 
 def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, Any]]:
-    """Dotted path -> {scenario: value} for every field that differs from ModelConfig()."""
+    """Dotted path -> {scenario: value} for every field that differs from ModelConfig()
+    (and `trajectory.kind` when a scenario's name is not its kind, e.g. phased_month48)."""
     default = flatten(ModelConfig().to_dict())
     flat = {name: flatten(c.to_dict()) for name, c in configs.items()}
+    kind_is_name = all(f["trajectory.kind"] == name for name, f in flat.items())
     out = {}
     for path, value in default.items():
-        if path == "trajectory.kind" or all(f[path] == value for f in flat.values()):
+        if path == "trajectory.kind" and kind_is_name:
+            continue  # the same as `scenario`
+        if all(f[path] == value for f in flat.values()) and path != "trajectory.kind":
             continue
         out[path] = {
             name: json.dumps(f[path]) if isinstance(f[path], list) else f[path]
@@ -162,9 +154,12 @@ def changed_fields(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, An
     return out
 
 
+DESIGN_KEYS = ("point", "scenario", "replication", "seed")
+
+
 def design_columns(design: pd.DataFrame) -> list[str]:
     """The model-parameter columns of a design table (dotted ModelConfig paths)."""
-    return [c for c in design.columns if c not in ("point", "scenario", "replication", "seed")]
+    return [c for c in design.columns if c not in DESIGN_KEYS]
 
 
 def chunk_rows(n_rows: int, chunks: int, chunk: int) -> np.ndarray:
@@ -172,56 +167,160 @@ def chunk_rows(n_rows: int, chunks: int, chunk: int) -> np.ndarray:
     return np.array_split(np.arange(n_rows), chunks)[chunk]
 
 
-def job_tasks(cfg: DictConfig | Mapping[str, Any], choices: Mapping[str, Any] | None = None):
+@functools.lru_cache(maxsize=4)
+def _read_design(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
+    """A design table, checked once per file version (a 1,000-chunk sweep reads it once)."""
+    del stamp  # part of the cache key only
+    where = f"design {path}"
+    try:
+        design = pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a file that is not Parquet
+        raise ConfigError(
+            "design", path, f"a Parquet table ({type(err).__name__}: {err})"
+        ) from None
+    missing = [c for c in DESIGN_KEYS if c not in design.columns]
+    if missing:
+        raise ConfigError(
+            "design", path, f"a table with the columns {list(DESIGN_KEYS)} and dotted model fields"
+            f" (missing: {missing})",
+        )  # fmt: skip
+    if design.empty:
+        raise ConfigError("design", path, "a table with at least one row")
+    known = set(flatten(ModelConfig().to_dict()))
+    for column in design_columns(design):
+        if column in ("months", "trajectory.kind"):
+            raise ConfigError(
+                f"{where}: column '{column}'", column,
+                "not in a design: months is the job's (months=N), the kind is the scenario's",
+            )  # fmt: skip
+        if column not in known:
+            raise ConfigError(
+                f"{where}: column '{column}'", column,
+                "a dotted model field such as parameters.push" + presets.suggestion(column, known),
+            )  # fmt: skip
+    for column, low in (("point", 0), ("replication", 0), ("seed", 0)):
+        for i, value in enumerate(design[column].tolist()):
+            if not _is_count(value, low):
+                raise ConfigError(f"{where}, row {i}: {column}", value, f"an integer >= {low}")
+    names = design["scenario"].tolist()
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise ConfigError(f"{where}, row {i}: scenario", name, "a scenario file name")
+    keys = design[["point", "scenario", "replication"]].astype(str).agg("/".join, axis=1)
+    repeated = keys[keys.duplicated(keep=False)]
+    if len(repeated):
+        rows = list(repeated.index[:2])
+        raise ConfigError(
+            f"{where}, rows {rows[0]} and {rows[1]}", repeated.iloc[0],
+            "each (point, scenario, replication) at most once",
+        )  # fmt: skip
+    return design
+
+
+def _is_count(value: Any, low: int) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value) or not float(value).is_integer():
+            return False
+    elif not isinstance(value, int | np.integer):
+        return False
+    return low <= int(value) <= settings.MAX_SEED
+
+
+def read_design(path: str) -> pd.DataFrame:
+    """The checked design table at `path`; ConfigError naming the file (and row, column)."""
+    file = Path(path)
+    if not file.is_file():
+        raise ConfigError("design", path, "the path of an existing design table (.parquet)")
+    stat = file.stat()
+    return _read_design(str(file), (stat.st_mtime_ns, stat.st_size))
+
+
+def design_tasks(data: Mapping[str, Any], pins, levels) -> tuple[dict[str, Any], list]:
+    """(spec, tasks) of one chunk of a design table."""
+    path = data["design"]
+    design = read_design(path)
+    chunks, chunk = data.get("chunks") or 1, data.get("chunk") or 0
+    base = model_data(data)
+    rows = chunk_rows(len(design), chunks, chunk)
+    params = design_columns(design)
+    clash = [c for c in params if c in pins]
+    if clash:
+        raise ConfigError(
+            pins[clash[0]][0], pins[clash[0]][1],
+            f"a field the design table {path} does not set (its column '{clash[0]}' sets it)",
+        )  # fmt: skip
+    built: dict[str, ModelConfig] = {}
+    tasks = []
+    for i in rows:
+        row = design.iloc[int(i)]
+        name = str(row["scenario"])
+        if name not in built:
+            try:
+                built[name] = precedence.apply(name, base, pins, levels, data.get("months"))
+            except presets.ScenarioFileError:
+                raise
+            except ConfigError as err:
+                raise ConfigError(
+                    f"design {path}, row {int(i)}: {err.path}", err.value, err.allowed
+                ) from None
+        try:  # the design's values win over the scenario file's
+            config = built[name].replace(**{c: row[c] for c in params})
+        except ConfigError as err:
+            raise ConfigError(
+                f"design {path}, row {int(i)}: {err.path}", err.value, err.allowed
+            ) from None
+        labels = {
+            "point": int(row["point"]),
+            "scenario": name,
+            "replication": int(row["replication"]),
+        }
+        tasks.append((labels, config, int(row["seed"])))
+    spec = {
+        "design": file_digest(path),
+        "chunks": chunks,
+        "chunk": chunk,
+        "runs": digest([(t[1].to_dict(), t[2]) for t in tasks]),  # what actually runs
+    }
+    return spec, tasks
+
+
+def job_tasks(
+    cfg: DictConfig | Mapping[str, Any],
+    choices: Mapping[str, Any] | None = None,
+    notes: list[str] | None = None,
+    overrides: Sequence[str] | None = None,
+):
     """(spec, tasks) of one job: the JSON spec that keys it, and its runs.
 
-    A task is (labels, ModelConfig, seed); labels are the key columns of its rows. Raises
-    ConfigError (naming the field) when the job's configuration is invalid.
+    A task is (labels, ModelConfig, seed); labels are the key columns of its rows. The spec holds
+    everything that makes the numbers and the labels (resolved configs, seeds, group choices),
+    so two jobs share a key only when they would write the same table. Raises ConfigError
+    (naming the field) when the job's configuration is invalid or above the size ceiling.
     """
-    if isinstance(cfg, DictConfig) and "hydra" in cfg and choices is None:
-        choices = dict(cfg.hydra.runtime.choices)
+    found, found_overrides = _choices_and_overrides(cfg)
+    choices = dict(found if choices is None else choices)
+    overrides = list(found_overrides if overrides is None else overrides)
     data = plain_data(cfg)
-    inject = data.get("inject_failure")
     if data.get("task", "main") != "main":
         raise ConfigError(
             "task", data["task"], "'main' in a multirun (an experiment is one job: drop --multirun)"
         )
+    labels = {g: choices[g] for g in ("city", "resources") if choices.get(g)}
     if data.get("design"):
-        path = Path(data["design"])
-        if not path.is_file():
-            raise ConfigError("design", data["design"], "an existing design table (.parquet)")
-        design = pd.read_parquet(path)
-        chunks, chunk = data.get("chunks") or 1, data.get("chunk") or 0
-        if not 0 <= chunk < chunks:
-            raise ConfigError("chunk", chunk, f"an integer in [0, {chunks - 1}] (chunks={chunks})")
-        base = model_data(data)
-        rows = chunk_rows(len(design), chunks, chunk)
-        params = design_columns(design)
-        tasks = []
-        for i in rows:
-            row = design.iloc[int(i)]
-            changes = {c: row[c] for c in params}
-            try:  # the design's values win over the scenario file's
-                config = presets.build(str(row["scenario"]), base).replace(**changes)
-            except ConfigError as err:
-                raise ConfigError(
-                    f"design row {int(i)}: {err.path}", err.value, err.allowed
-                ) from None
-            labels = {
-                "point": int(row["point"]),
-                "scenario": str(row["scenario"]),
-                "replication": int(row["replication"]),
-            }
-            tasks.append((labels, config, int(row["seed"])))
-        spec = {
-            "design": file_digest(path),
-            "chunks": chunks,
-            "chunk": chunk,
-            "runs": digest([(t[1].to_dict(), t[2]) for t in tasks]),  # what actually runs
-            "inject_failure": inject,
-        }
-        return spec, tasks
-    configs = build_configs(cfg, choices)
+        check_settings(data)
+        model = model_data(data)
+        pins = precedence.pinned(data, model, overrides)
+        levels = {g: choices[g] for g in labels if _on_command_line(g, overrides)}
+        spec, tasks = design_tasks(data, pins, levels)
+        return {**spec, "labels": labels}, tasks
+    configs = build_configs(cfg, choices, notes, overrides)
+    n_runs = len(configs) * int(data["replications"])
+    citizens = [c.city.citizens for c in configs.values()]
+    job = limits.estimate(n_runs, next(iter(configs.values())).months, float(np.mean(citizens)),
+                          int(data.get("jobs") or 1), max(citizens))  # fmt: skip
+    limits.check(job, bool(data.get("allow_large")))
     seeds = replication_seeds(int(data["seed"]), int(data["replications"]))
     tasks = [
         ({"point": 0, "scenario": name, "replication": k}, config, seed)
@@ -231,6 +330,6 @@ def job_tasks(cfg: DictConfig | Mapping[str, Any], choices: Mapping[str, Any] | 
     spec = {
         "configs": {name: c.to_dict() for name, c in configs.items()},
         "seeds": seeds,
-        "inject_failure": inject,
+        "labels": labels,
     }
     return spec, tasks

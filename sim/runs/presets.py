@@ -13,14 +13,16 @@ working directory.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sim.core.config import ConfigError, ModelConfig
+from sim.core.config import TRAJECTORY_KINDS, ConfigError, ModelConfig
 
 
 def config_dir() -> Path:
@@ -42,15 +44,120 @@ def available() -> list[str]:
     return names("scenario")
 
 
-def load(name: str) -> dict[str, Any]:
-    """The model fields a scenario file sets; an unknown name fails naming the choices."""
+class ScenarioFileError(ConfigError):
+    """A scenario file is unreadable, malformed or sets a bad value: names the file and line."""
+
+    def __init__(self, file: Path, line: int | None, key: str, value: Any, allowed: str) -> None:
+        super().__init__(key, value, allowed)
+        self.file, self.line = Path(file), line
+        where = f"{file}, line {line}" if line else str(file)
+        if key.startswith("("):  # the file as a whole
+            self.args = (f"scenario file {where}: {allowed}",)
+        else:
+            self.args = (f"scenario file {where}: '{key}' got {value!r}; allowed: {allowed}",)
+
+
+def suggestion(word: str, choices: Any) -> str:
+    """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unknown_key_hint(err: ConfigError) -> str:
+    """A did-you-mean for ConfigError's 'one of the known keys [...]' (a typo'd field)."""
+    match = re.match(r"one of the known keys (\[.*\])$", err.allowed)
+    if not match:
+        return ""
+    leaf = err.path.rsplit(".", 1)[-1]
+    return suggestion(leaf, yaml.safe_load(match.group(1)))
+
+
+def scenario_path(name: str) -> Path:
+    """The file of a scenario: a name in configs/scenario/, or the path of a .yaml file."""
+    if isinstance(name, str) and name.endswith((".yaml", ".yml")):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise ConfigError("scenarios", name, "the path of an existing scenario file (.yaml)")
+        return path
     path = _group("scenario") / f"{name}.yaml"
-    if not isinstance(name, str) or "/" in name or not path.is_file():
-        raise ConfigError("scenarios", name, f"one of the scenario files {available()}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(name, str) or not name or "/" in name or not path.is_file():
+        raise ConfigError(
+            "scenarios",
+            name,
+            f"one of the scenario files {available()}, or a path to a .yaml file"
+            + suggestion(name, available()),
+        )
+    return path
+
+
+def load(name: str) -> dict[str, Any]:
+    """The model fields a scenario file sets, checked; a bad file fails naming file and line.
+
+    A scenario must name its trajectory (`trajectory.kind`), must not set `months` (the horizon
+    belongs to the job) and every value must be valid on the default model.
+    """
+    path = scenario_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioFileError(path, line, "YAML", problem, "valid YAML") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioFileError(path, None, "file", str(err), "a readable UTF-8 file") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"scenario '{name}'", data, "a mapping of model fields")
+        raise ScenarioFileError(
+            path, 1 if data is not None else None, "(file)", data,
+            "the file is empty; a scenario file sets at least trajectory.kind"
+            if data is None else "a mapping of model fields (trajectory: {kind: ...}, ...)",
+        )  # fmt: skip
+    if "months" in data:
+        raise ScenarioFileError(
+            path, _line(node, "months"), "months", data["months"],
+            "no months in a scenario file: the horizon is the job's (months=N)",
+        )  # fmt: skip
+    trajectory = data.get("trajectory")
+    if not isinstance(trajectory, dict) or "kind" not in trajectory:
+        raise ScenarioFileError(
+            path, _line(node, "trajectory"), "trajectory.kind", None,
+            f"every scenario file sets trajectory.kind, one of {list(TRAJECTORY_KINDS)}",
+        )  # fmt: skip
+    try:
+        ModelConfig.from_dict(merge(ModelConfig().to_dict(), data))
+    except ConfigError as err:
+        allowed = err.allowed + _unknown_key_hint(err)
+        raise ScenarioFileError(path, _line(node, err.path), err.path, err.value, allowed) from None
     return data
+
+
+def line_of(name: str, dotted: str) -> int | None:
+    """1-based line at which scenario `name`'s file sets `dotted` (None if it does not)."""
+    text = scenario_path(name).read_text(encoding="utf-8")
+    return _line(yaml.compose(text, Loader=yaml.SafeLoader), dotted)
+
+
+def _line(node: Any, path: str) -> int | None:
+    """1-based line of a dotted path (`resources.budget`, `trajectory.waypoints[1]`) in a YAML
+    node tree; the deepest part of the path that exists, or None."""
+    line = None
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if getattr(k, "value", None) == part]
+            if not found:
+                break
+            node = found[0]
+        elif isinstance(node, yaml.SequenceNode) and part.startswith("["):
+            index = int(part[1:-1])
+            if index >= len(node.value):
+                break
+            node = node.value[index]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
 
 
 @functools.cache

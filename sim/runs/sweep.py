@@ -1,22 +1,23 @@
-"""Sweeps that survive failures: shards, failure records, resume, gather, progress.
+"""Sweeps that survive failures: shards, failure records, resume, retry, gather, progress.
 
 A multirun (`python -m sim --multirun ...`) is a set of Hydra jobs. Each job
 
-* computes a **key** from what it will run (every resolved ModelConfig, the seeds, the design
-  chunk): same key = same numbers;
+* computes a **key** from what it will run (every resolved ModelConfig, the seeds, the group
+  choices, the design chunk): the same key means the same table, so two jobs share a shard only
+  when they would write identical rows;
 * skips its work when `<sweep dir>/shards/<key>.parquet` exists (so rerunning the same command
-  after an interruption runs only what is missing);
-* runs each (config, seed) through a **task wrapper**: an exception becomes a failure record
+  after an interruption runs only what is missing); with `retry_failed=true` it reruns the runs
+  its shard recorded as failed;
+* runs each (config, seed) through the task wrapper: an exception becomes a failure record
   (config, seed, traceback) and the other runs go on;
 * writes its shard atomically (temporary file, then rename): a shard is whole or absent.
 
-Before any job starts, `SweepCallback.on_multirun_start` composes every job's configuration
-(the sweeper's own parameters included), validates it with `jobspec.build_configs` and exits
-with status 2 naming the field if one is wrong; it writes the sweep's manifest (`sweep.json`: every
-job's overrides and key) and shows one progress bar for the whole sweep. `on_multirun_end`
-gathers the shards listed in the manifest into ONE tidy table (`runs.parquet`), its
-`summary.csv`, `failures.csv` and `provenance.json`. The same gathering is a command, for a sweep
-whose end was never reached (cluster, Ctrl-C):
+`preflight` composes and validates every job before the first starts (the Hydra callback in
+`sim.cli.callbacks` calls it and writes the manifest, `sweep.json`). `gather` builds ONE tidy
+table from the shards the manifest lists: runs.parquet (every run labelled with the values it
+actually used, read from its resolved configuration), summary.csv, failures.csv (always with
+its header), columns.csv (the data dictionary) and provenance.json. The same gathering is a
+command, for a sweep whose end was never reached (cluster, Ctrl-C, a full disk):
 
     python -m sim.runs.sweep gather multirun/<sweep>
 
@@ -41,21 +42,24 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sim.analysis.metrics import summarise
-from sim.core.config import ConfigError, ModelConfig, flatten
+from sim.core.config import ModelConfig, flatten
+from sim.runs import columns
 from sim.runs.files import atomic_write, digest, write_json
-from sim.runs.jobspec import REFERENCE, SHORTCUTS, job_tasks
+from sim.runs.jobspec import REFERENCE, SHORTCUTS, job_tasks, plain_data
 from sim.runs.provenance import environment
-from sim.runs.tasks import run_tasks
+from sim.runs.tasks import failures_frame, run_tasks
 
 log = logging.getLogger("sim.sweep")
 
-NOT_SWEPT = ("jobs", "figures")  # overrides that do not change the numbers
+# Overrides that do not change the numbers: left out of the sweep's directory name.
+NOT_SWEPT = ("jobs", "figures", "allow_large", "retry_failed", "inject_failure")
 MANIFEST = "sweep.json"
 RUN_KEYS = ("job_key", "point", "scenario", "replication", "seed")
+OUTPUTS = ("runs.parquet", "summary.csv", "failures.csv", "columns.csv", "provenance.json")
+SETTING_COLUMNS = {"replications": "replications", "seed": "root_seed", "scenarios": "scenarios"}
 
 
 # ---- the sweep directory -------------------------------------------------------------------------
@@ -84,106 +88,98 @@ def _register_resolver() -> None:
 _register_resolver()
 
 
-# ---- what a job runs -----------------------------------------------------------------------------
-def swept_values(cfg: DictConfig, overrides: Sequence[str], choices: Mapping[str, Any]):
-    """Column -> value for each swept (or set) task override, as the job resolved it."""
-    out: dict[str, Any] = {}
-    for item in overrides:
-        key = str(item).split("=", 1)[0].lstrip("+~")
-        if key in NOT_SWEPT or key.startswith("hydra") or key in ("scenario", "inject_failure"):
-            continue
-        if key in choices:  # a config group: its option's name
-            out[key] = choices[key]
-            continue
-        value = OmegaConf.select(cfg, key)
-        if isinstance(value, DictConfig | list) or OmegaConf.is_config(value):
-            value = json.dumps(OmegaConf.to_container(value))
-        column = key
-        if key.startswith("model."):
-            column = key[len("model.") :]
-        elif key.split(".")[0] in SHORTCUTS:
-            column = key
-        out[column] = value
-    return out
-
-
 def shard_dir(sweep_dir: Path) -> Path:
     return Path(sweep_dir) / "shards"
 
 
-def run_job(cfg: DictConfig, sweep_dir: Path, overrides: Sequence[str], choices) -> dict:
-    """One Hydra job of a sweep: skip if done, else run every task and write the shard."""
+def _job_failure_path(sweep_dir: Path, overrides: Sequence[str]) -> Path:
+    return Path(sweep_dir) / "failures" / f"job-{digest(list(overrides))}.json"
 
+
+# ---- one job -------------------------------------------------------------------------------------
+def run_job(cfg: DictConfig, sweep_dir: Path, overrides: Sequence[str], choices) -> dict:
+    """One Hydra job of a sweep: skip if done (or retry its failed runs), else run every task
+    and write the shard."""
     shards = shard_dir(sweep_dir)
     try:
-        spec, tasks = job_tasks(cfg, choices)
+        spec, tasks = job_tasks(cfg, choices, overrides=overrides)
         key = digest(spec)
         target = shards / f"{key}.parquet"
-        if target.exists():
+        retry = bool(cfg.get("retry_failed"))
+        if target.exists() and not (retry and _failed_runs(shards, key)):
             log.info("shard %s exists: skipped (%d runs)", key, len(tasks))
             return {"key": key, "skipped": True}
-        jobs = int(cfg.jobs) if cfg.jobs is not None else 1
-        start = time.perf_counter()
-        results = run_tasks(tasks, jobs, cfg.get("inject_failure"))
-        frames = [f for f, _ in results if f is not None]
-        failures = [x for _, x in results if x is not None]
-        record = {
-            "config": OmegaConf.to_container(cfg, resolve=True),
-            "seeds": {"runs": [t[2] for t in tasks]},
-            **environment(),
-        }
-        swept = swept_values(cfg, overrides, choices)
-        manifest = Path(sweep_dir) / MANIFEST
-        if manifest.exists():  # keep the keys the sweep varies (the others are in provenance)
-            keys = set(json.loads(manifest.read_text()).get("swept", []))
-            swept = {c: v for c, v in swept.items() if c in keys or f"model.{c}" in keys}
-        runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        if frames:
-            runs.insert(0, "job_key", key)
-            runs["git_revision"] = record["git_revision"]
-            for column, value in swept.items():
-                runs[column] = value  # the swept value as the job resolved it (wins)
-        record.update(
-            key=key,
-            overrides=list(overrides),
-            swept=swept,
-            configs={digest(t[1].to_dict(), 12): t[1].to_dict() for t in tasks},
-            failures=failures,
-            runs=len(tasks),
-            wall_time_s=round(time.perf_counter() - start, 3),
-        )
-        write_json(shards / f"{key}.json", record)  # sidecar first: the shard marks "done"
-        atomic_write(target, lambda p: runs.to_parquet(p, index=False))
-        log.info("shard %s: %d runs, %d failed", key, len(tasks), len(failures))
-        return {"key": key, "skipped": False, "failures": len(failures)}
+        result = _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry)
+        _job_failure_path(sweep_dir, overrides).unlink(missing_ok=True)
+        return result
     except Exception as err:  # the job itself failed: record it, let the sweep go on
-        name = digest(list(overrides))
-        write_json(
-            Path(sweep_dir) / "failures" / f"job-{name}.json",
-            {
-                "overrides": list(overrides),
-                "error": f"{type(err).__name__}: {err}",
-                "traceback": traceback.format_exc(),
-                "config": OmegaConf.to_container(cfg, resolve=False),
-            },
-        )
+        record = {
+            "overrides": list(overrides),
+            "error": f"{type(err).__name__}: {err}",
+            "traceback": traceback.format_exc(),
+            "config": OmegaConf.to_container(cfg, resolve=False),
+        }
+        try:
+            write_json(_job_failure_path(sweep_dir, overrides), record)
+        except OSError as write_error:  # a full disk: say so, the other jobs go on
+            log.error("could not record the failure (%s)", write_error)
         log.error("job %s failed: %s", list(overrides), err)
         return {"key": None, "error": str(err)}
 
 
-# ---- before the sweep: expand, validate, manifest ------------------------------------------------
-def _check_scenario_form(choices: Mapping[str, Any], overrides: Sequence[str]) -> None:
-    if choices.get("scenario") and any(
-        str(o).split("=")[0].lstrip("+") == "scenarios" for o in overrides
-    ):
-        raise ConfigError(
-            "scenario",
-            choices["scenario"],
-            "either scenario=NAME (one scenario, sweepable) or scenarios=[A,B] "
-            "(a paired comparison in one job), not both",
-        )
+def _failed_runs(shards: Path, key: str) -> list[dict[str, Any]]:
+    sidecar = shards / f"{key}.json"
+    return json.loads(sidecar.read_text())["failures"] if sidecar.exists() else []
 
 
+def _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry: bool) -> dict[str, Any]:
+    """Run the job's tasks (or, retrying, only those that failed) and write the shard."""
+    shards = shard_dir(sweep_dir)
+    target = shards / f"{key}.parquet"
+    kept: list[pd.DataFrame] = []
+    if retry and target.exists():
+        failed = {(f["point"], f["scenario"], f["replication"]) for f in _failed_runs(shards, key)}
+        kept = [pd.read_parquet(target)]
+        todo = [
+            t for t in tasks if (t[0]["point"], t[0]["scenario"], t[0]["replication"]) in failed
+        ]
+        log.info("shard %s: retrying %d failed runs", key, len(todo))
+    else:
+        todo = tasks
+    jobs = int(cfg.jobs) if cfg.get("jobs") is not None else 1
+    start = time.perf_counter()
+    results = run_tasks(todo, jobs, cfg.get("inject_failure"))
+    frames = [f for f, _ in results if f is not None]
+    failures = [x for _, x in results if x is not None]
+    data = plain_data(cfg)
+    record = {
+        "config": data,
+        "seeds": {"runs": [t[2] for t in tasks]},
+        **environment(),
+        "key": key,
+        "overrides": list(overrides),
+        "labels": {g: choices[g] for g in ("city", "resources") if choices.get(g)},
+        "settings": {
+            SETTING_COLUMNS[k]: json.dumps(data[k]) if isinstance(data[k], list) else data[k]
+            for k in SETTING_COLUMNS
+            if k in data
+        },
+        "configs": {digest(t[1].to_dict(), 12): t[1].to_dict() for t in tasks},
+        "failures": failures,
+        "runs": len(tasks),
+        "wall_time_s": round(time.perf_counter() - start, 3),
+    }
+    for frame in frames:
+        frame.insert(0, "job_key", key)
+        frame["git_revision"] = record["git_revision"]
+    runs = pd.concat([*kept, *frames], ignore_index=True) if kept or frames else pd.DataFrame()
+    write_json(shards / f"{key}.json", record)  # sidecar first: the shard marks "done"
+    atomic_write(target, lambda p: runs.to_parquet(p, index=False))
+    log.info("shard %s: %d runs, %d failed", key, len(todo), len(failures))
+    return {"key": key, "skipped": False, "failures": len(failures)}
+
+
+# ---- before the sweep: expand, validate --------------------------------------------------------
 def expand(config: DictConfig, swept: list[str] | None = None) -> list[list[str]]:
     """Every job's override list, as the basic sweeper will build them (`swept` collects the
     keys that take several values)."""
@@ -201,11 +197,14 @@ def expand(config: DictConfig, swept: list[str] | None = None) -> list[list[str]
     return BasicSweeper.split_arguments(parsed, None)[0]
 
 
-def preflight(config: DictConfig, loader, swept: list[str] | None = None) -> list[dict[str, Any]]:
+def preflight(
+    config: DictConfig, loader, swept: list[str] | None = None, notes: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Compose and validate every job before any starts; return the manifest's job list.
 
     Jobs that differ only in `chunk` share one composition (a design's chunks are checked
-    against the table's size instead), so a 1,000-chunk design costs one composition.
+    against the table's size instead), so a 1,000-chunk design costs one composition. Each job
+    records its runs and the citizens of its largest city, for the size estimate.
     """
     jobs, composed = [], {}
     for overrides in expand(config, swept):
@@ -213,17 +212,24 @@ def preflight(config: DictConfig, loader, swept: list[str] | None = None) -> lis
         if rest not in composed:
             job_cfg = loader.load_sweep_config(config, list(rest))
             choices = dict(job_cfg.hydra.runtime.choices)
-            task = OmegaConf.to_container(job_cfg.hydra.overrides.task)
+            task = list(OmegaConf.to_container(job_cfg.hydra.overrides.task))
             job_cfg = OmegaConf.masked_copy(job_cfg, [k for k in job_cfg if k != "hydra"])
-            _check_scenario_form(choices, task)
-            composed[rest] = (job_cfg, choices)
-        job_cfg, choices = composed[rest]
+            composed[rest] = (job_cfg, choices, task)
+        job_cfg, choices, task = composed[rest]
         chunk = [o.split("=", 1)[1] for o in overrides if o.startswith("chunk=")]
         if chunk:
             job_cfg = job_cfg.copy()
             job_cfg.chunk = int(chunk[0])
-        spec, tasks = job_tasks(job_cfg, choices)
-        jobs.append({"overrides": list(overrides), "key": digest(spec), "runs": len(tasks)})
+        spec, tasks = job_tasks(job_cfg, choices, notes, overrides=task)
+        jobs.append(
+            {
+                "overrides": list(overrides),
+                "key": digest(spec),
+                "runs": len(tasks),
+                "months": max((t[1].months for t in tasks), default=0),
+                "citizens": max((t[1].city.citizens for t in tasks), default=0),
+            }
+        )
     return jobs
 
 
@@ -268,68 +274,14 @@ class Progress:
         self._thread.join(timeout=5)
 
 
-class SweepCallback(Callback):
-    """Hydra callback: pre-flight + manifest + progress at the start, gather at the end."""
-
-    def __init__(self) -> None:
-        self.progress: Progress | None = None
-
-    def __getstate__(self) -> dict[str, Any]:  # launchers pickle the callbacks: no thread
-        return {"progress": None}
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        from hydra.core.global_hydra import GlobalHydra
-
-        sweep_dir = Path(str(config.hydra.sweep.dir))
-        start = time.perf_counter()
-        swept: list[str] = []
-        try:
-            jobs = preflight(config, GlobalHydra.instance().config_loader(), swept)
-        except ConfigError as err:
-            print(f"govsim: error: {err} (no job was started)", file=sys.stderr)
-            sys.exit(2)
-        except Exception as err:  # composition errors (unknown key, wrong type) from Hydra
-            print(f"govsim: error: {err} (no job was started)", file=sys.stderr)
-            sys.exit(2)
-        keys = [j["key"] for j in jobs]
-        if len(set(keys)) != len(keys):
-            log.warning("some jobs of this sweep compute the same thing; each runs once")
-        done = sum((shard_dir(sweep_dir) / f"{k}.parquet").exists() for k in set(keys))
-        write_json(
-            sweep_dir / MANIFEST,
-            {"jobs": jobs, "swept": swept, "overrides": list(config.hydra.overrides.task)},
-        )
-        log.info(
-            "sweep: %d jobs (%d runs) validated in %.1f s; %d already done -> %s",
-            len(jobs),
-            sum(j["runs"] for j in jobs),
-            time.perf_counter() - start,
-            done,
-            sweep_dir,
-        )
-        self.progress = Progress(sweep_dir, jobs).start()
-
-    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-        sweep_dir = Path(str(config.hydra.sweep.dir))
-        result = gather(sweep_dir)
-        log.info(
-            "gathered %d runs (%d rows), %d failed runs, %d jobs missing -> %s",
-            result["runs"],
-            result["rows"],
-            result["failures"],
-            result["missing"],
-            sweep_dir / "runs.parquet",
-        )
-
-
 # ---- after the sweep: gather ---------------------------------------------------------------------
 def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """Build runs.parquet, summary.csv, failures.csv, provenance.json from the manifest's shards."""
+    """Build runs.parquet, summary.csv, failures.csv, columns.csv and provenance.json from the
+    manifest's shards. Reads only: a failure to write (OSError) leaves every shard in place."""
     sweep_dir = Path(sweep_dir)
     manifest = json.loads((sweep_dir / MANIFEST).read_text())
     keys = list(dict.fromkeys(j["key"] for j in manifest["jobs"]))
+    swept = list(manifest.get("swept", []))
     frames, failures, records, missing = [], [], {}, []
     for key in keys:
         shard = shard_dir(sweep_dir) / f"{key}.parquet"
@@ -341,44 +293,39 @@ def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
         frame = pd.read_parquet(shard)
         if len(frame):
             frames.append(frame)
-        failures += [{"job_key": key, **record["swept"], **f} for f in record["failures"]]
+        failures += [{"job_key": key, **f} for f in record["failures"]]
     for path in sorted((sweep_dir / "failures").glob("job-*.json")):
         job = json.loads(path.read_text())
-        failures.append({"job_key": None, "error": job["error"], "traceback": job["traceback"]})
-    runs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    swept = list(dict.fromkeys(c for r in records.values() for c in r["swept"]))
-    if len(runs):
-        defaults = flatten(ModelConfig().to_dict())
-        for column in runs.columns:  # a changed-field column is absent where it was the default
-            if column in defaults and runs[column].isna().any():
-                default = defaults[column]
-                default = json.dumps(default) if isinstance(default, list) else default
-                runs[column] = runs[column].astype(object).fillna(default).infer_objects()
-        keys_order = {k: i for i, k in enumerate(keys)}
-        runs["_order"] = runs["job_key"].map(keys_order)
-        runs = runs.sort_values(
-            ["_order", "point", "scenario", "replication", "month"], kind="stable"
-        ).drop(columns="_order")
-        runs = runs.reset_index(drop=True)
-        key_cols = [*RUN_KEYS, "month"]
-        duplicated = runs.duplicated(key_cols)
-        if duplicated.any():  # cannot happen with whole shards; refuse rather than write it
-            raise RuntimeError(f"{int(duplicated.sum())} duplicate rows in {sweep_dir}")
-    atomic_write(sweep_dir / "runs.parquet", lambda p: runs.to_parquet(p, index=False))
-    summary = sweep_summary(runs, swept, summarise, REFERENCE)
+        failures.append(
+            {"job_key": None, "overrides": " ".join(job["overrides"]), "error": job["error"],
+             "traceback": job["traceback"]}
+        )  # fmt: skip
+    configs = {cid: c for r in records.values() for cid, c in r["configs"].items()}
+    runs = _label(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
+                  records, configs, swept)  # fmt: skip
+    by = [c for c in runs.columns if c in _swept_columns(swept)]
+    fail = failures_frame([_failure_labels(f, by, records) for f in failures], extra=by)
+    summary = sweep_summary(runs, by, summarise, REFERENCE)
+    columns.write_parquet(runs, sweep_dir / "runs.parquet")
     atomic_write(sweep_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    fail = pd.DataFrame(failures)
     atomic_write(sweep_dir / "failures.csv", lambda p: fail.to_csv(p, index=False))
+    columns.write_dictionary(
+        sweep_dir,
+        {"runs.parquet": runs.columns, "summary.csv": summary.columns,
+         "failures.csv": [c for c in fail.columns if c in _described(fail.columns)]},
+    )  # fmt: skip
     any_record = next(iter(records.values()), {})
     write_json(
         sweep_dir / "provenance.json",
         {
-            "complete": not missing,
+            "complete": not missing and not failures,
             "missing_jobs": missing,
+            "failed_runs": len(failures),
             "jobs": {
-                k: {"overrides": r["overrides"], "swept": r["swept"]} for k, r in records.items()
+                k: {"overrides": r["overrides"], "labels": r.get("labels", {})}
+                for k, r in records.items()
             },
-            "configs": {cid: c for r in records.values() for cid, c in r["configs"].items()},
+            "configs": configs,
             "python": any_record.get("python"),
             "packages": any_record.get("packages"),
             "git_revision": sorted({r.get("git_revision") for r in records.values()}),
@@ -389,13 +336,98 @@ def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
         log.warning(
             "%d of %d jobs have no shard yet: rerun the same command", len(missing), len(keys)
         )
-    return {"runs": n_runs, "rows": len(runs), "failures": len(failures), "missing": len(missing)}
+    return {
+        "runs": n_runs,
+        "rows": len(runs),
+        "failures": len(failures),
+        "missing": len(missing),
+        "by": by,
+        "summary": summary,
+        "runs_table": runs,
+    }
+
+
+def _failure_labels(failure: dict[str, Any], by: Sequence[str], records) -> dict[str, Any]:
+    """A failure record with the swept values of its run (from its configuration)."""
+    out = dict(failure)
+    flat = flatten(json.loads(failure["config"])) if failure.get("config") else {}
+    record = records.get(failure.get("job_key"), {})
+    for column in by:
+        if column in flat:
+            value = flat[column]
+            out[column] = json.dumps(value) if isinstance(value, list) else value
+        elif column in record.get("labels", {}):
+            out[column] = record["labels"][column]
+        elif column in record.get("settings", {}):
+            out[column] = record["settings"][column]
+    return out
+
+
+def _described(names) -> list[str]:
+    return [n for n in names if not columns.check_known([n])]
+
+
+def _swept_columns(swept: Sequence[str]) -> list[str]:
+    """Column names of the swept keys: model paths, group choices and job settings."""
+    out = []
+    for key in swept:
+        if key.startswith("model."):
+            out.append(key[len("model.") :])
+        elif key in SETTING_COLUMNS:
+            out.append(SETTING_COLUMNS[key])
+        elif key in ("city", "resources") or key == "months" or key.split(".")[0] in SHORTCUTS:
+            out.append(key)
+    return out
+
+
+def _label(
+    runs: pd.DataFrame,
+    records: Mapping[str, Any],
+    configs: Mapping[str, Any],
+    swept: Sequence[str],
+) -> pd.DataFrame:
+    """Add, from each run's resolved configuration, every swept model field and every field that
+    differs from the default; and the swept group choices and job settings."""
+    if not len(runs):
+        return runs
+    wanted = _swept_columns(swept)
+    default = flatten(ModelConfig().to_dict())
+    flat = {cid: flatten(c) for cid, c in configs.items()}
+    paths = [p for p in default if p in wanted or any(f[p] != default[p] for f in flat.values())]
+    if "trajectory.kind" in paths and all(
+        flat[cid]["trajectory.kind"] == name
+        for cid, name in zip(runs["config_id"], runs["scenario"], strict=True)
+    ):
+        paths.remove("trajectory.kind")  # the same as `scenario`
+    for path in paths:
+        values = {cid: f[path] for cid, f in flat.items()}
+        values = {k: json.dumps(v) if isinstance(v, list) else v for k, v in values.items()}
+        runs[path] = runs["config_id"].map(values)
+    for group in ("city", "resources"):
+        if group in wanted:
+            runs[group] = runs["job_key"].map(
+                {k: r["labels"].get(group) for k, r in records.items()}
+            )
+    for key, column in SETTING_COLUMNS.items():
+        if key in swept:
+            runs[column] = runs["job_key"].map(
+                {k: r["settings"].get(column) for k, r in records.items()}
+            )
+    order = {k: i for i, k in enumerate(records)}
+    runs = runs.sort_values(
+        ["point", "scenario", "replication", "month"], kind="stable"
+    ).sort_values("job_key", key=lambda s: s.map(order), kind="stable")
+    runs = runs.reset_index(drop=True)
+    duplicated = runs.duplicated([*RUN_KEYS, "month"])
+    if duplicated.any():  # cannot happen with whole shards; refuse rather than write it
+        raise RuntimeError(f"{int(duplicated.sum())} duplicate rows in the shards")
+    return runs
 
 
 def sweep_summary(runs: pd.DataFrame, swept: list[str], summarise, reference: str) -> pd.DataFrame:
     """Per combination of swept values (and design point): the main job's summary."""
     if not len(runs):
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["job_key", *swept, "point", "scenario", "runs"])
     by = [c for c in ["job_key", *swept] if c in runs.columns]
     parts = []
     for values, frame in runs.groupby(by, sort=False, dropna=False):
@@ -415,10 +447,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) != 2 or args[0] != "gather":
         print("usage: python -m sim.runs.sweep gather SWEEP_DIR", file=sys.stderr)
         return 2
+    if not (Path(args[1]) / MANIFEST).is_file():
+        print(f"govsim: error: {args[1]} is not a sweep folder (no {MANIFEST})", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = gather(args[1])
-    print(json.dumps(result))
-    return 0
+    try:
+        result = gather(args[1])
+    except OSError as err:
+        print(f"govsim: error: could not write into {args[1]}: {err}", file=sys.stderr)
+        return 4
+    print(json.dumps({k: v for k, v in result.items() if k not in ("summary", "runs_table", "by")}))
+    return 3 if result["failures"] or result["missing"] else 0
 
 
 if __name__ == "__main__":

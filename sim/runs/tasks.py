@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from sim.core.config import ModelConfig
+from sim.runs.columns import FAILURE_COLUMNS
 from sim.runs.files import digest
 from sim.runs.jobspec import KEY_COLUMNS, changed_fields
 from sim.runs.runner import run
@@ -59,15 +60,32 @@ def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
 
 
 class RunFailedError(RuntimeError):
-    """Raised by callers that need every run (an experiment, a report): names the first failure."""
+    """Raised by callers that need every run (an experiment, a report): names the first failure
+    and carries every failure record (`failures`) and the runs that did complete (`frames`)."""
+
+    def __init__(self, failures: list[dict[str, Any]], frames: list[pd.DataFrame]) -> None:
+        first = failures[0]
+        where = ", ".join(
+            f"{k} {first[k]}" for k in ("scenario", "replication", "seed") if k in first
+        )
+        super().__init__(f"{len(failures)} of {len(failures) + len(frames)} runs failed; first "
+                         f"({where}): {first['error']}")  # fmt: skip
+        self.failures, self.frames = failures, frames
 
 
 def completed(results: list[tuple[Any, Any]]) -> pd.DataFrame:
     """The frames of a set of results stacked; RunFailedError if any run failed."""
     failed = [f for _, f in results if f is not None]
     if failed:
-        raise RunFailedError(f"{len(failed)} runs failed, first: {failed[0]['traceback']}")
+        raise RunFailedError(failed, [f for f, _ in results if f is not None])
     return pd.concat([f for f, _ in results], ignore_index=True)
+
+
+def failures_frame(failures: list[dict[str, Any]], extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Failure records as a table with a fixed header (failures.csv is readable when empty)."""
+    columns = [*FAILURE_COLUMNS[:5], *extra, *FAILURE_COLUMNS[5:]]
+    columns += [c for f in failures for c in f if c not in columns]
+    return pd.DataFrame(failures, columns=list(dict.fromkeys(columns)))
 
 
 def paired_tasks(configs: Mapping[str, ModelConfig], seeds: Sequence[int]) -> list[Task]:
