@@ -104,12 +104,12 @@ def check_main(config: DictConfig) -> None:
 
 
 def check_compare(config: DictConfig) -> None:
-    """The comparison: its plan (every option, field and level), size, output folder."""
+    """The comparison: its plan (every scenario, field and level), size, output folder."""
     from sim.report.plan import plan
 
     data = plain_data(config)
     study = plan(config)
-    runs = len(study.options) * (len(study.seeds) + len(study.sensitivity) * len(
+    runs = len(study.scenarios) * (len(study.seeds) + len(study.sensitivity) * len(
         study.sensitivity_seeds))  # fmt: skip
     citizens = max(c.city.citizens for c in study.configs.values())
     jobs = data.get("jobs") or limits.cpus()

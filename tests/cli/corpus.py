@@ -64,7 +64,7 @@ def materialise(root: Path) -> None:
         "waypoint.yaml": "trajectory:\n  kind: custom\n  waypoints:\n    - [0, 0.5, 0.5]\n"
         "    - [10, 1.5, 0.5]\n",
         "badkind.yaml": "trajectory:\n  kind: utopian\n",
-        "forced.yaml": "trajectory:\n  kind: open\nmechanisms:\n  forced_partners: 30\n",
+        "forced.yaml": "trajectory:\n  kind: open\nmechanisms:\n  forced_partners: 300\n",
         "notyaml.parquet": "point,scenario\n0,open\n",
         "afile": "a file where a folder should be\n",
     }

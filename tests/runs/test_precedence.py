@@ -63,12 +63,12 @@ def test_swept_switch_month_wins_over_the_scenario_file(tmp_path: Path) -> None:
 
 def test_switch_rule_on_the_command_line_is_not_reset_by_the_file(tmp_path: Path) -> None:
     """phased.yaml says readiness; switch_rule=month on the command line is what runs."""
-    runs = sweep(tmp_path / "s", "scenarios=[phased]",
+    runs = sweep(tmp_path / "s", "scenarios=[phased]", "model.trajectory.switch_month=24",
                  "model.trajectory.switch_rule=month,readiness", "months=60")  # fmt: skip
     assert runs["job_key"].nunique() == 2
     jobs = per_job(runs, "trajectory.switch_rule")
     assert sorted(jobs) == ["month", "readiness"]
-    assert opening_month(jobs["month"]) in (48, 49)  # the default switch_month
+    assert opening_month(jobs["month"]) in (24, 25)  # the switch_month given
     assert opening_month(jobs["readiness"]) != opening_month(jobs["month"])
 
 
