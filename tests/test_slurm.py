@@ -119,10 +119,22 @@ def slurm_states(job_id: str, env: dict[str, str]) -> dict[str, str]:
     return dict(line.split("|", 1) for line in out.splitlines() if line)
 
 
-def queued(job_id: str, env: dict[str, str], state: str = "PD,R,CG") -> list[str]:
-    """Elements of an array still in the queue (pending, running or completing by default)."""
+def settled(job_id: str, env: dict[str, str], timeout: float = 120) -> dict[str, str]:
+    """Array element -> final state, once no element is pending or running any more (the
+    accounting database may lag the end of a job by a moment)."""
+
+    def final() -> dict[str, str] | None:
+        states = slurm_states(job_id, env)
+        busy = {"PENDING", "RUNNING", "COMPLETING", "REQUEUED", "SUSPENDED"}
+        return states if states and not busy & set(states.values()) else None
+
+    return wait_until(final, timeout, f"array {job_id} to end", interval=0.5)
+
+
+def running(job_id: str, env: dict[str, str]) -> list[str]:
+    """The elements of an array that are running now (`<id>_<k>`), from the queue."""
     out = subprocess.run(
-        ["squeue", "-h", "-r", "-j", job_id, "-t", state, "-o", "%i"],
+        ["squeue", "-h", "-r", "-j", job_id, "-t", "R", "-o", "%i"],
         env=env,
         capture_output=True,
         text=True,
@@ -179,7 +191,7 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     ids = array_ids(tmp_path / "slurm")
     assert len(ids) == 1 and next(iter(ids.values())) == [0, 1, 2, 3], (ids, outputs["slurm"])
     job = next(iter(ids))
-    states = slurm_states(job, env)
+    states = settled(job, env)
     assert states == {f"{job}_{k}": "COMPLETED" for k in range(4)}, states
     pd.testing.assert_frame_equal(
         numbers(tmp_path / "basic"), numbers(tmp_path / "slurm"), check_exact=True
@@ -189,7 +201,7 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     ids = array_ids(tmp_path / "slurm_design")
     assert len(ids) == 1 and next(iter(ids.values())) == [0, 1, 2, 3], ids
     job = next(iter(ids))
-    assert set(slurm_states(job, env).values()) == {"COMPLETED"}
+    assert set(settled(job, env).values()) == {"COMPLETED"}
     script = tmp_path / "slurm_design" / ".submitit" / job / f"{job}_submission.sh"
     assert "#SBATCH --array=0-3%2" in script.read_text()
     basic_design = numbers(tmp_path / "basic_design")
@@ -203,15 +215,16 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     proc = multirun(out, [*SWEEP, *SLURM], env)
     try:
         job = wait_until(lambda: next(iter(array_ids(out)), None), 60, "the sbatch array")
-        element = wait_until(lambda: queued(job, env, "R"), 60, "a running element")[0]
+        element = wait_until(lambda: running(job, env), 60, "a running element")[0]
         subprocess.run(["scancel", element], env=env, check=True)
         first = finish(proc, ok=False)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode != 0 and "CANCELLED" in first, first
-    wait_until(lambda: not queued(job, env), 120, f"the rest of array {job} to finish")
-    assert slurm_states(job, env)[element].startswith("CANCELLED")
+    states = settled(job, env)  # the other elements run to their end
+    assert states.pop(element).startswith("CANCELLED"), states
+    assert set(states.values()) == {"COMPLETED"} and len(states) == 3, states
     done = shard_stamps(out)
     assert len(done) == 3, (done, first)  # the cancelled job has no shard, the others do
     assert not (out / "runs.parquet").exists()
