@@ -197,7 +197,6 @@ LIMITS = (
     "scope",
     "dga",
     "start",
-    "pairing",
     "constants",
 )
 GLOSSARY = (
