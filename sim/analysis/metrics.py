@@ -140,3 +140,25 @@ def poisson_rate_ratio(counts: np.ndarray, covariate: np.ndarray) -> tuple[float
     fit = sm.GLM(np.asarray(counts, dtype=float), X, family=sm.families.Poisson()).fit()
     low, high = fit.conf_int()[1]
     return float(fit.params[1]), float(low), float(high)
+
+
+def bootstrap_ci(
+    values: np.ndarray,
+    statistic=np.median,
+    seed: int = 0,
+    resamples: int = 2000,
+    confidence: float = 0.95,
+) -> tuple[float, float]:
+    """Percentile-bootstrap interval of `statistic` over finite `values` (fixed seed: the same
+    values give the same interval). One value: a zero-width interval; none: NaN."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return math.nan, math.nan
+    if x.size == 1:
+        return float(x[0]), float(x[0])
+    rng = np.random.default_rng(seed)
+    stats_ = statistic(x[rng.integers(0, x.size, size=(resamples, x.size))], axis=1)
+    tail = 100 * (1 - confidence) / 2
+    low, high = np.percentile(stats_, [tail, 100 - tail])
+    return float(low), float(high)

@@ -11,7 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.metrics import crossover_month, paired_test, plateau_ratio, share_with_interval
+from sim.analysis.metrics import (
+    bootstrap_ci,
+    crossover_month,
+    paired_test,
+    plateau_ratio,
+    share_with_interval,
+)
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
 from sim.runs.presets import config_dir
 
@@ -128,16 +134,8 @@ def horizons(months: int) -> list[int]:
 # ---- statistics ----------------------------------------------------------------------------------
 def bootstrap_median_ci(values: Iterable[float], seed: int = BOOTSTRAP_SEED) -> tuple[float, float]:
     """Percentile-bootstrap interval (CONFIDENCE) of the median (fixed seed: reproducible)."""
-    x = np.asarray(list(values), dtype=float)
-    if x.size == 0:
-        return math.nan, math.nan
-    if x.size == 1:
-        return float(x[0]), float(x[0])
-    rng = np.random.default_rng(seed)
-    medians = np.median(x[rng.integers(0, x.size, size=(BOOTSTRAP, x.size))], axis=1)
-    tail = 100 * (1 - CONFIDENCE) / 2
-    low, high = np.percentile(medians, [tail, 100 - tail])
-    return float(low), float(high)
+    return bootstrap_ci(np.asarray(list(values), dtype=float), np.median, seed, BOOTSTRAP,
+                        CONFIDENCE)  # fmt: skip
 
 
 def values_at(runs: pd.DataFrame, column: str, month: int) -> pd.DataFrame:

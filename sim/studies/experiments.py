@@ -30,6 +30,7 @@ from omegaconf import DictConfig
 from scipy.optimize import curve_fit
 
 from sim.analysis.metrics import (
+    bootstrap_ci,
     plateau_ratio,
     share_with_interval,
 )
@@ -210,20 +211,11 @@ def fit_plateau(flow: np.ndarray) -> dict[str, float]:
     }
 
 
-def _bootstrap(values: np.ndarray, rng: np.random.Generator, n: int = 2000) -> tuple[float, float]:
-    values = values[np.isfinite(values)]
-    if values.size < 2:
-        return math.nan, math.nan
-    means = rng.choice(values, (n, values.size)).mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
-
-
 @experiment("plateau")
 def plateau(ctx: Context) -> pd.DataFrame:
     """Per scenario: fitted plateau level of the value flow, month reached (95%), 95% CIs."""
     scenarios = list(ctx.study.get("scenarios", ["proactive", "open", "phased", "combined"]))
     runs = ctx.run([({"scenario": s}, ctx.config(s)) for s in scenarios])
-    rng = np.random.default_rng(0)
     rows, per_run = [], []
     for (scenario, k), run in runs.groupby(["scenario", "replication"], sort=False):
         fit = fit_plateau(run["value_flow"].to_numpy())
@@ -236,12 +228,12 @@ def plateau(ctx: Context) -> pd.DataFrame:
         rows.append(
             {
                 "scenario": scenario,
-                "plateau_level": float(np.nanmean(level)),
-                "level_ci_low": _bootstrap(level, rng)[0],
-                "level_ci_high": _bootstrap(level, rng)[1],
+                "asymptote": float(np.nanmean(level)),
+                "asymptote_ci_low": bootstrap_ci(level, np.mean)[0],
+                "asymptote_ci_high": bootstrap_ci(level, np.mean)[1],
                 "month_reached": float(np.nanmean(month)),
-                "month_ci_low": _bootstrap(month, rng)[0],
-                "month_ci_high": _bootstrap(month, rng)[1],
+                "month_ci_low": bootstrap_ci(month, np.mean)[0],
+                "month_ci_high": bootstrap_ci(month, np.mean)[1],
                 "share_reached_in_horizon": float(f["reached"].mean()),
                 "share_fitted": float(np.isfinite(level).mean()),
                 "plateau_ratio_median": float(np.median(f["ratio"])),

@@ -42,7 +42,7 @@ def test_experiment_writes_table_figure_provenance(name: str, tmp_path: Path) ->
         assert table["share_challenger_ahead"].between(0, 1).all()
     if name == "plateau":
         assert list(table["scenario"]) == ["proactive", "open"]
-        assert (table["level_ci_low"] <= table["plateau_level"]).all()
+        assert (table["asymptote_ci_low"] <= table["asymptote"]).all()
 
 
 def test_plateau_fit_recovers_a_known_curve() -> None:
