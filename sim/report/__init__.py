@@ -35,9 +35,10 @@ from sim.report.pdf import render_pdf
 from sim.report.sections import Section, sections
 from sim.report.study import RUNS_COLUMNS, Study, summary_table
 from sim.report.tags import Numbers, Tagger
+from sim.runs.columns import write_dictionary
 from sim.runs.files import atomic_write
 
-FILES = ("report.html", "report.pdf", CONFIG_FILE, "runs.csv", "summary.csv")
+FILES = ("report.html", "report.pdf", CONFIG_FILE, "runs.csv", "summary.csv", "columns.csv")
 
 
 @dataclass
@@ -80,7 +81,7 @@ def build(study: Study, language: str = "en") -> Report:
 
 
 def write_report(study: Study, out: Path, language: str = "en") -> Written:
-    """Write the report's five files into `out`."""
+    """Write the report's files into `out` (columns.csv: the data dictionary of the two CSVs)."""
     out.mkdir(parents=True, exist_ok=True)
     report = build(study, language)
     paths = {name: out / name for name in FILES}
@@ -92,6 +93,7 @@ def write_report(study: Study, out: Path, language: str = "en") -> Written:
     }
     for name, data in contents.items():
         atomic_write(paths[name], lambda p, data=data: p.write_bytes(data))
+    write_dictionary(out, {"runs.csv": columns, "summary.csv": list(report.summary.columns)})
     page = render_html(report)
     atomic_write(paths["report.html"], lambda p: p.write_bytes(page.encode("utf-8")))
     atomic_write(paths["report.pdf"], lambda p: render_pdf(page, p))

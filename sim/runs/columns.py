@@ -217,6 +217,20 @@ SUMMARY = _entries(
     ]
 )
 
+# ---- the advisors' report (python -m sim compare): runs.csv and its long summary.csv ----------
+REPORT = _entries(
+    [
+        (
+            "parameter_set",
+            "index",
+            "parameter set a replication drew from an ensemble (absent: defaults throughout)",
+        ),
+        ("versus", "", "the other scenario of a paired statistic (empty for one-scenario rows)"),
+        ("statistic", "", "which number the row holds (see the report's annex for each name)"),
+        ("value", "", "the number itself; every figure the report quotes is one row"),
+    ]
+)
+
 FAILURES = _entries(
     [
         ("error", "", "the exception, in one line"),
@@ -263,7 +277,7 @@ def model_field(path: str) -> Column | None:
 
 def describe(name: str) -> Column:
     """The entry of any column govsim writes; KeyError for an unknown one."""
-    for table in (MODEL, LABELS, SUMMARY, FAILURES):
+    for table in (MODEL, LABELS, SUMMARY, REPORT, FAILURES):
         if name in table:
             return table[name]
     field = model_field(name)

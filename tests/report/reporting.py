@@ -20,7 +20,7 @@ SMALL = [
     "sensitivity_replications=2",
     "seed=3",
 ]
-FILES = ("report.html", "report.pdf", "scenarios.yaml", "runs.csv", "summary.csv")
+FILES = ("report.html", "report.pdf", "scenarios.yaml", "runs.csv", "summary.csv", "columns.csv")
 LANGUAGES = ("en", "fr")
 
 
