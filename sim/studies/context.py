@@ -16,6 +16,7 @@ from omegaconf import DictConfig
 
 from sim.core.config import ModelConfig
 from sim.runs import presets
+from sim.runs.columns import write_dictionary
 from sim.runs.files import atomic_write
 from sim.runs.jobspec import available_cpus, model_data, plain_data
 from sim.runs.runner import replication_seeds
@@ -48,6 +49,7 @@ class Context:
         self.jobs = int(data["jobs"]) if data.get("jobs") else available_cpus()
         self.out = Path(out)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.tables: dict[str, list[str]] = {}  # every CSV written, for columns.csv
 
     def config(self, scenario: str, **changes: Any) -> ModelConfig:
         """A scenario file on the base model, with dotted-path changes; validated."""
@@ -63,10 +65,18 @@ class Context:
 
 
 def save(ctx: Context, table: pd.DataFrame, figure, name: str | None = None) -> None:
+    """The table as `<name>.csv` (and its figure as PNG), with the folder's data dictionary."""
     name = name or ctx.out.name
-    atomic_write(ctx.out / f"{name}.csv", lambda p: table.to_csv(p, index=False))
+    write_table(ctx, table, f"{name}.csv")
     if figure is not None:
         figure.savefig(ctx.out / f"{name}.png", dpi=120, bbox_inches="tight")
+
+
+def write_table(ctx: Context, table: pd.DataFrame, file: str) -> None:
+    """One CSV of the experiment, atomically, and columns.csv updated to describe it."""
+    atomic_write(ctx.out / file, lambda p: table.to_csv(p, index=False))
+    ctx.tables[file] = list(table.columns)
+    write_dictionary(ctx.out, ctx.tables, str(ctx.data.get("task", "")))
 
 
 def figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] = (6.5, 4.2)):

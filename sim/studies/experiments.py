@@ -39,7 +39,15 @@ from sim.runs.files import write_json
 from sim.runs.jobspec import plain_data
 from sim.runs.provenance import provenance
 from sim.studies import pattern_experiments, patterns  # noqa: F401  (registers P1–P8, oat, ...)
-from sim.studies.context import EXPERIMENTS, Context, experiment, figure, final_values, save
+from sim.studies.context import (
+    EXPERIMENTS,
+    Context,
+    experiment,
+    figure,
+    final_values,
+    save,
+    write_table,
+)
 from sim.studies.sensitivity import analyse
 
 log = logging.getLogger("sim.studies.experiments")
@@ -241,7 +249,7 @@ def plateau(ctx: Context) -> pd.DataFrame:
             }
         )
     table = pd.DataFrame(rows)
-    fits.to_csv(ctx.out / "plateau_fits.csv", index=False)
+    write_table(ctx, fits, "plateau_fits.csv")
     fig, axes = figure(size=(8, 4.5))
     ax = axes[0, 0]
     for i, scenario in enumerate(scenarios):

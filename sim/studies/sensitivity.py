@@ -33,6 +33,7 @@ from sim.core.config import plausible_ranges as schema_ranges
 from sim.runs.files import atomic_write, digest
 from sim.runs.jobspec import job_tasks
 from sim.runs.tasks import completed, run_tasks
+from sim.studies.context import write_table
 from sim.viz.plots import new_figure
 
 log = logging.getLogger("sim.studies.sensitivity")
@@ -222,12 +223,12 @@ def analyse(ctx) -> pd.DataFrame:
     names = ctx.study.get("parameters")  # a subset for tiny designs (tests); default: all
     prob = problem(list(names) if names else None)
     m = morris(ctx, prob)
-    atomic_write(ctx.out / "morris.csv", lambda p: m.to_csv(p, index=False))
+    write_table(ctx, m, "morris.csv")
     top = int(ctx.study.get("sobol_top", 5))
     s = None
     if top > 0:
         s = sobol(ctx, top_parameters(m, top))
-        atomic_write(ctx.out / "sobol.csv", lambda p: s.to_csv(p, index=False))
+        write_table(ctx, s, "sobol.csv")
     _figures(ctx, m, s)
     head = m[m["rank"] <= 5][["output", "rank", "parameter", "mu_star", "mu_star_conf"]]
     log.info("Morris top 5:\n%s", head.to_string(index=False))

@@ -53,3 +53,15 @@ def test_plateau_fit_recovers_a_known_curve() -> None:
     assert fit["level"] == pytest.approx(3.0, abs=0.05)
     assert fit["month_reached"] == pytest.approx(40 + 8 * np.log(19), abs=3)
     assert fit["reached"]
+
+
+def test_every_experiment_table_is_described_in_columns_csv(tmp_path: Path) -> None:
+    """The data dictionary travels with experiment results too: columns.csv lists every column
+    of every CSV in the folder, each with a meaning."""
+    table = _run("p8", tmp_path)
+    folder = tmp_path / "p8"
+    described = pd.read_csv(folder / "columns.csv")
+    csvs = {p.name for p in folder.glob("*.csv")} - {"columns.csv"}
+    assert set(described["file"]) == csvs
+    assert set(described[described["file"] == "p8.csv"]["column"]) == set(table.columns)
+    assert described["meaning"].str.len().gt(0).all()
