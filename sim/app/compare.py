@@ -131,6 +131,21 @@ def now_rows(c: Comparison, lang: str) -> list[dict[str, Any]]:
 
 
 # ---- its two charts ----------------------------------------------------------------------
+def _run_colour(names: tuple[str, str], legend_corner: str) -> dict[str, Any]:
+    """Colour encoding of the two runs (A, B), with the legend in one corner of the chart."""
+    return {
+        "field": "run",
+        "type": "nominal",
+        "scale": {"domain": list(names), "range": [charts.RUN, charts.RUN_B]},
+        "legend": {
+            "title": None,
+            "orient": legend_corner,
+            "fillColor": "rgba(255,255,255,0.85)",
+            "padding": 4,
+        },
+    }
+
+
 def value_spec(
     lang: str, horizon: int, names: tuple[str, str], crossover: int | None, label: str
 ) -> dict[str, Any]:
@@ -141,17 +156,7 @@ def value_spec(
         "type": "quantitative",
         "axis": {"title": i18n.text("axis_value", lang), "tickCount": 5},
     }
-    colour = {
-        "field": "run",
-        "type": "nominal",
-        "scale": {"domain": list(names), "range": [charts.RUN, charts.RUN_B]},
-        "legend": {
-            "title": None,
-            "orient": "top-left",
-            "fillColor": "rgba(255,255,255,0.85)",
-            "padding": 4,
-        },
-    }
+    colour = _run_colour(names, "top-left")
     marks: list[dict[str, Any]] = [
         {
             "data": {"name": "rows"},
@@ -203,17 +208,7 @@ def value_spec(
 def path_spec(lang: str, names: tuple[str, str], presets: dict) -> dict[str, Any]:
     spec = charts.path_spec(lang, presets)
     spec["title"]["text"] = i18n.text("compare_path", lang)
-    colour = {
-        "field": "run",
-        "type": "nominal",
-        "scale": {"domain": list(names), "range": [charts.RUN, charts.RUN_B]},
-        "legend": {
-            "title": None,
-            "orient": "bottom-left",
-            "fillColor": "rgba(255,255,255,0.85)",
-            "padding": 4,
-        },
-    }
+    colour = _run_colour(names, "bottom-left")
     line = spec["layer"][3]
     line["mark"] = {"type": "line", "strokeWidth": 3}
     line["encoding"] = {**line["encoding"], "color": colour, "detail": {"field": "run"}}
