@@ -78,14 +78,15 @@ def _fields() -> dict[str, tuple[Any, dict[str, Any]]]:
     return out
 
 
+def _shown(default: Any) -> Any:
+    """A default as the command line spells it: null, true/false, or the value itself."""
+    if default is None:
+        return "null"
+    return str(default).lower() if isinstance(default, bool) else default
+
+
 def _field_line(path: str, default: Any, meta: dict[str, Any], width: int = 36) -> str:
-    shown = (
-        "null"
-        if default is None
-        else str(default).lower()
-        if isinstance(default, bool)
-        else default
-    )
+    shown = _shown(default)
     parts = [repr(shown) if shown == "" else f"{shown}"]
     lo, hi = meta.get("bounds", (None, None))
     if lo is not None or hi is not None:
@@ -137,14 +138,7 @@ def _settings() -> str:
         if s.internal:
             continue
         default = defaults.get(s.name, None if s.nullable else False)
-        shown = (
-            "null"
-            if default is None
-            else str(default).lower()
-            if isinstance(default, bool)
-            else default
-        )
-        shown = str(shown).replace("'", "").replace(" ", "")
+        shown = str(_shown(default)).replace("'", "").replace(" ", "")
         lines.append(_wrap(f"{s.name}={shown}", f"{s.doc}; {s.allowed()}"))
     lines.append(
         textwrap.fill(

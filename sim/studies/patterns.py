@@ -26,6 +26,7 @@ from sim.analysis.metrics import (
     share_with_interval,
 )
 from sim.core.config import ModelConfig, scenario
+from sim.core.sections import parameter_rows
 from sim.runs import presets
 from sim.runs.runner import run
 from sim.runs.tasks import completed, run_tasks
@@ -130,12 +131,9 @@ def oat_changes(factor: float = 0.2) -> list[tuple[str, float, Any]]:
     Values are clipped to the field's allowed bounds; integer fields are rounded, and a change
     that rounds back to the default is left out.
     """
-    default = ModelConfig().to_dict()
     out = []
-    for path in presets_plausible():
-        section, name = path.split(".")
-        base = default[section][name]
-        lo, hi = _bounds(section, name)
+    for row in parameter_rows():
+        base, (lo, hi) = row["default"], row["allowed"]
         for mult in (1.0 - factor, 1.0 + factor):
             value = base * mult
             value = min(
@@ -144,32 +142,8 @@ def oat_changes(factor: float = 0.2) -> list[tuple[str, float, Any]]:
             if isinstance(base, int):
                 value = round(value)
             if value != base:
-                out.append((path, mult, value))
+                out.append((row["path"], mult, value))
     return out
-
-
-def presets_plausible() -> list[str]:
-    from sim.core.config import plausible_ranges
-
-    return list(plausible_ranges())
-
-
-def _bounds(section: str, name: str) -> tuple[float | None, float | None]:
-    from sim.core.config import (
-        CityConfig,
-        Parameters,
-        ResourceConfig,
-        TrajectoryConfig,
-        field_bounds,
-    )
-
-    cls = {
-        "resources": ResourceConfig,
-        "parameters": Parameters,
-        "trajectory": TrajectoryConfig,
-        "city": CityConfig,
-    }[section]
-    return field_bounds(cls)[name]
 
 
 def p1_robustness(
