@@ -298,11 +298,11 @@ PATTERNS: dict[str, tuple[str, Callable[[pd.Series], bool]]] = {
     "P2": (
         "proactive's mean flow over the first 20% of months > open's",
         lambda m: m["proactive_early_lead"] > 0,
-    ),  # fmt: skip
+    ),
     "P3": (
         "half-level months I < C < Q in ≥ 95% of the runs that open up",
         lambda m: m["in_order_share"] >= 0.95,
-    ),  # fmt: skip
+    ),
     "P4": ("phased > open", lambda m: m["phased_minus_open"] > 0),
     "P5": (
         "plateau under open (slope ratio ≤ 0.3) and none without coordination costs (> 0.5)",
@@ -311,7 +311,7 @@ PATTERNS: dict[str, tuple[str, Callable[[pd.Series], bool]]] = {
     "P5 plateau only": (
         "plateau under open (slope ratio ≤ 0.3), whatever its cause",
         lambda m: m["plateau_ratio"] <= PLATEAU,
-    ),  # fmt: skip
+    ),
     "P6": (
         "without the update reflex the catalogue goes stale (≥ 0.95) and the reflex lowers it",
         lambda m: (
@@ -326,7 +326,7 @@ PATTERNS: dict[str, tuple[str, Callable[[pd.Series], bool]]] = {
     "P8 adequate only": (
         "combined > phased with the set's resources",
         lambda m: m["combined_minus_phased"] > 0,
-    ),  # fmt: skip
+    ),
 }
 
 
