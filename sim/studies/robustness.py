@@ -31,6 +31,7 @@ import logging
 import math
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ from sim.analysis.metrics import (
     plateau_ratio,
     share_with_interval,
 )
-from sim.core.config import plausible_ranges, scenario
+from sim.core.config import ModelConfig, plausible_ranges
 from sim.core.sections import parameter_rows
 from sim.runs import presets, runner
 from sim.runs.files import atomic_write, digest, write_json
@@ -109,23 +110,25 @@ def sample_sets(samples: int, root: int = 0, names: Sequence[str] | None = None)
     return table
 
 
-def tight(changes: Mapping[str, Any]) -> dict[str, Any]:
-    """The set's resources scaled by the tight/adequate ratios of configs/resources."""
+def tight(changes: Mapping[str, Any], base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The set's resources (else the base model's) scaled by the tight/adequate ratios of
+    configs/resources."""
     adequate, low = presets.resource_level("adequate"), presets.resource_level(TIGHT)
-    defaults = scenario("open").resources
+    resources = ModelConfig.from_dict(dict(base or {})).resources
     out = {}
     for name, value in low.items():
         path = f"resources.{name}"
-        base = changes.get(path, getattr(defaults, name))
-        out[path] = float(base) * float(value) / float(adequate[name])
+        level = changes.get(path, getattr(resources, name))
+        out[path] = float(level) * float(value) / float(adequate[name])
     return out
 
 
-def case_changes(case: str, changes: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(scenario, dotted-path changes) of one case for a parameter set."""
+def case_config(case: str, changes: Mapping[str, Any], base: Mapping[str, Any]) -> ModelConfig:
+    """One case of a parameter set: its scenario file on the job's base model, the set's values
+    and the case's own changes on top."""
     kind, extra = CASES[case]
-    extra = tight(changes) if extra == TIGHT else dict(extra)
-    return kind, {**changes, **extra}
+    extra = tight(changes, base) if extra == TIGHT else dict(extra)
+    return presets.build(kind, dict(base)).replace(**{**changes, **extra})
 
 
 # ---- one (set, seed): nine runs reduced to indicators --------------------------------------------
@@ -170,15 +173,12 @@ def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
 RUNNERS: dict[str, Callable[..., pd.DataFrame]] = {"agents": runner.run}
 
 
-def measure(task: tuple[int, dict[str, Any], int, str]) -> tuple[dict | None, dict | None]:
+def measure(task: tuple[int, dict[str, Any], int, str, dict]) -> tuple[dict | None, dict | None]:
     """One (set, seed): run every case, return (indicators row, None) or (None, failure)."""
-    set_id, changes, seed, model = task
+    set_id, changes, seed, model, base = task
     try:
         run = RUNNERS[model]
-        runs = {}
-        for case in CASES:
-            kind, case_change = case_changes(case, changes)
-            runs[case] = run(scenario(kind, **case_change), seed)
+        runs = {case: run(case_config(case, changes, base), seed) for case in CASES}
         return {"set": set_id, "seed": seed, **indicators(runs)}, None
     except Exception as err:  # recorded; the other sets go on
         return None, {
@@ -196,36 +196,53 @@ def chunks_of(sets: pd.DataFrame, per_chunk: int = SETS_PER_CHUNK) -> list[pd.Da
     return [sets.iloc[i : i + per_chunk] for i in range(0, len(sets), per_chunk)]
 
 
-def shard_key(chunk: pd.DataFrame, seeds: Sequence[int], model: str) -> str:
-    """What a shard runs, as a digest: the same sets, seeds and model find the same shard."""
-    return digest({"sets": chunk.to_dict("records"), "seeds": list(seeds), "model": model})
+@dataclass(frozen=True)
+class Work:
+    """What every chunk of one map shares: the paired seeds, the model and the job's base."""
+
+    seeds: tuple[int, ...]
+    model: str
+    base: Mapping[str, Any]
+    shards: Path
+
+    def key(self, chunk: pd.DataFrame) -> str:
+        """A chunk's shard name: the digest of what it runs (sets, seeds, model, base)."""
+        return digest({"sets": chunk.to_dict("records"), "seeds": list(self.seeds),
+                       "model": self.model, "base": dict(self.base)})  # fmt: skip
+
+    def shard(self, chunk: pd.DataFrame) -> Path:
+        return self.shards / f"{self.key(chunk)}.parquet"
+
+    def sidecar(self, chunk: pd.DataFrame) -> Path:
+        return self.shards / f"{self.key(chunk)}.failures.json"
+
+    def done(self, chunk: pd.DataFrame) -> bool:
+        return self.shard(chunk).exists() and not self.sidecar(chunk).exists()
 
 
-def run_chunk(chunk: pd.DataFrame, seeds: Sequence[int], model: str, shards: Path, jobs: int):
+def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
     """Run one chunk (unless its shard exists) and write its shard; returns the shard's path.
 
     Failures go to a sidecar `<key>.failures.json` next to a shard of the sets that succeeded;
     a chunk with failures is retried when the command is rerun.
     """
-    key = shard_key(chunk, seeds, model)
-    target = shards / f"{key}.parquet"
-    sidecar = shards / f"{key}.failures.json"
-    if target.exists() and not sidecar.exists():
+    target, sidecar = work.shard(chunk), work.sidecar(chunk)
+    if work.done(chunk):
         return target
     params = [c for c in chunk.columns if c != "set"]
     tasks = [
-        (int(row["set"]), {p: _plain(row[p]) for p in params}, int(seed), model)
+        (int(row["set"]), {p: _plain(row[p]) for p in params}, seed, work.model, dict(work.base))
         for _, row in chunk.iterrows()
-        for seed in seeds
+        for seed in work.seeds
     ]
     results = parallel_map(measure, tasks, jobs)
     rows = [r for r, _ in results if r is not None]
-    failures = [f for _, f in results if f is not None]
-    shards.mkdir(parents=True, exist_ok=True)
+    failed = [f for _, f in results if f is not None]
+    work.shards.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(rows, columns=["set", "seed", *INDICATORS])
     atomic_write(target, lambda p: frame.to_parquet(p, index=False))
-    if failures:
-        write_json(sidecar, failures)
+    if failed:
+        write_json(sidecar, failed)
     else:
         sidecar.unlink(missing_ok=True)
     return target
@@ -238,39 +255,30 @@ def _plain(value: Any) -> Any:
 
 def run_chunks(
     chunks: Sequence[pd.DataFrame],
-    seeds: Sequence[int],
-    model: str,
-    shards: Path,
+    work: Work,
     jobs: int,
     executor: str = "local",
     slurm: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Every chunk's shard: computed here (`local`, `jobs` processes) or as one SLURM job array
     (`slurm`, through submitit; each array element runs one chunk with `jobs` processes)."""
-    todo = [c for c in chunks if not _done(c, seeds, model, shards)]
+    todo = [c for c in chunks if not work.done(c)]
     log.info("%d of %d chunks to run (%s)", len(todo), len(chunks), executor)
     if todo and executor == "slurm":
         import submitit
 
-        folder = shards.parent / "slurm"
-        pool = submitit.AutoExecutor(folder=folder / "%j", cluster="slurm")
+        pool = submitit.AutoExecutor(folder=work.shards.parent / "slurm" / "%j", cluster="slurm")
         pool.update_parameters(
             **{"timeout_min": 60, "slurm_array_parallelism": 16, **dict(slurm or {})}
         )
-        n = len(todo)
-        array = pool.map_array(run_chunk, todo, [seeds] * n, [model] * n, [shards] * n, [jobs] * n)
+        array = pool.map_array(run_chunk, todo, [work] * len(todo), [jobs] * len(todo))
         for job in array:
             job.result()  # raises with the job's own traceback if a whole element died
     else:
         for i, chunk in enumerate(todo):
-            run_chunk(chunk, seeds, model, shards, jobs)
+            run_chunk(chunk, work, jobs)
             log.info("chunk %d/%d done", i + 1, len(todo))
-    return [shards / f"{shard_key(c, seeds, model)}.parquet" for c in chunks]
-
-
-def _done(chunk: pd.DataFrame, seeds: Sequence[int], model: str, shards: Path) -> bool:
-    key = shard_key(chunk, seeds, model)
-    return (shards / f"{key}.parquet").exists() and not (shards / f"{key}.failures.json").exists()
+    return [work.shard(c) for c in chunks]
 
 
 def failures(shards: Path) -> list[dict[str, Any]]:
@@ -362,6 +370,7 @@ def map_sets(
     model: str = "agents",
     executor: str = "local",
     names: Sequence[str] | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The robustness map's per-set table (see `per_set`), computing only the missing shards.
 
@@ -369,8 +378,9 @@ def map_sets(
     """
     out = Path(out_dir)
     sets = sample_sets(samples, root, names)
-    seed_list = runner.replication_seeds(root, seeds)
-    paths = run_chunks(chunks_of(sets), seed_list, model, out / "shards", jobs, executor)
+    seed_list = tuple(runner.replication_seeds(root, seeds))
+    work = Work(seed_list, model, dict(base or {"months": 144}), out / "shards")
+    paths = run_chunks(chunks_of(sets), work, jobs, executor)
     rows = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     rows = rows.sort_values(["set", "seed"], kind="stable").reset_index(drop=True)
     atomic_write(out / "seeds.parquet", lambda p: rows.to_parquet(p, index=False))
