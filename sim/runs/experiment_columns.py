@@ -150,4 +150,11 @@ SPECIFIC_ROWS = {
             ("narrow", "true/false", "S1's 95% interval is narrower than half of S1"),
         ]
     ),
+    "docking": [
+        ("pattern", "", "pattern id (P1–P8, with the variants of sim/studies/robustness.py)"),
+        ("criterion", "", "the pattern's criterion, on medians over seeds at the defaults"),
+        ("indicator", "", "a robustness-map indicator (sim/studies/robustness.py)"),
+        ("agents", "", "the agent model: pattern holds (true/false), or the indicator's median"),
+        ("aggregate", "", "the null model (no agents): the same, from its deterministic run"),
+    ],
 }

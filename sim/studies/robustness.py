@@ -88,6 +88,7 @@ INDICATORS = (  # the columns `indicators` returns, in order (a test holds the t
     "participation_year",
     "illectronism_decline",
 )
+MEDIANS = tuple(c for c in INDICATORS if not c.endswith("_runs"))  # per set: median over seeds
 SETS_PER_CHUNK = 25
 PLATEAU, NO_PLATEAU = 0.3, 0.5  # P5's slope-ratio thresholds (sim.studies.patterns)
 
@@ -170,7 +171,10 @@ def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     }
 
 
-RUNNERS: dict[str, Callable[..., pd.DataFrame]] = {"agents": runner.run}
+RUNNERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "agents": runner.run,
+    "aggregate": runner.run_aggregate,  # the null model (sim/core/aggregate.py)
+}
 
 
 def measure(task: tuple[int, dict[str, Any], int, str, dict]) -> tuple[dict | None, dict | None]:
@@ -342,7 +346,7 @@ def per_set(seed_rows: pd.DataFrame, sets: pd.DataFrame) -> pd.DataFrame:
     """One row per set: its parameters, the median of each indicator over its seeds, the pooled
     P3 share, `seeds_done`, and one true/false column per pattern."""
     grouped = seed_rows.groupby("set")
-    medians = grouped[[c for c in INDICATORS if not c.endswith("_runs")]].median()
+    medians = grouped[list(MEDIANS)].median()
     runs = grouped[["opening_runs", "in_order_runs"]].sum()
     medians["in_order_share"] = runs["in_order_runs"] / runs["opening_runs"].replace(0, np.nan)
     medians["seeds_done"] = grouped.size()

@@ -28,6 +28,7 @@ import pandas as pd
 from sim.analysis.discovery import find_box
 from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
 from sim.runs.files import atomic_write, write_json
+from sim.runs.tasks import parallel_map
 from sim.studies import robustness as rmap
 from sim.studies.context import Context, experiment, figure, write_table
 
@@ -74,6 +75,33 @@ def robustness(ctx: Context) -> pd.DataFrame:
     log.info("map of %d sets × %d seeds (%s) in %.1f s; %d failed (set, seed)",
              len(table), seeds, model, wall, len(failed))  # fmt: skip
     return summ
+
+
+@experiment("docking")
+def docking(ctx: Context) -> pd.DataFrame:
+    """The agent model and the null model (sim/core/aggregate.py) at the defaults, side by side:
+    which patterns the aggregate reproduces without agents, and the indicators behind them
+    (medians over the job's seeds; the null model is deterministic, one run per case)."""
+    rows, medians = {}, {}
+    for model in rmap.RUNNERS:
+        seeds = ctx.seeds if model == "agents" else ctx.seeds[:1]
+        tasks = [(0, {}, int(s), model, dict(ctx.base)) for s in seeds]
+        results = parallel_map(rmap.measure, tasks, ctx.jobs)
+        failed = [f for _, f in results if f is not None]
+        if failed:
+            raise RuntimeError(f"{model}: {failed[0]['error']}")
+        table = rmap.per_set(pd.DataFrame([r for r, _ in results]), pd.DataFrame({"set": [0]}))
+        rows[model], medians[model] = table.iloc[0], table.iloc[0]
+    out = [{"pattern": name, "criterion": criterion,
+            **{m: bool(rows[m][name]) for m in rmap.RUNNERS}}
+           for name, (criterion, _) in rmap.PATTERNS.items()]  # fmt: skip
+    figures = [{"pattern": "", "criterion": name, **{m: medians[m][name] for m in rmap.RUNNERS}}
+               for name in (*rmap.MEDIANS, "in_order_share")]  # fmt: skip
+    patterns_table = pd.DataFrame(out)
+    write_table(ctx, patterns_table, "patterns.csv")
+    write_table(ctx, pd.DataFrame(figures).rename(columns={"criterion": "indicator"})
+                .drop(columns="pattern"), "indicators.csv")  # fmt: skip
+    return patterns_table
 
 
 def settings(ctx: Context) -> tuple[int, int, str, str]:
