@@ -26,6 +26,7 @@ it holds with its 95% Wilson interval. Work is cut into chunks of sets, one shar
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -129,7 +130,13 @@ def case_config(case: str, changes: Mapping[str, Any], base: Mapping[str, Any]) 
     and the case's own changes on top."""
     kind, extra = CASES[case]
     extra = tight(changes, base) if extra == TIGHT else dict(extra)
-    return presets.build(kind, dict(base)).replace(**{**changes, **extra})
+    return _scenario(kind, json.dumps(dict(base), sort_keys=True)).replace(**{**changes, **extra})
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario(kind: str, base: str) -> ModelConfig:
+    """A scenario file on the base model, read once per worker (it is the same for every set)."""
+    return presets.build(kind, json.loads(base))
 
 
 # ---- one (set, seed): nine runs reduced to indicators --------------------------------------------
@@ -383,7 +390,8 @@ def map_sets(
     out = Path(out_dir)
     sets = sample_sets(samples, root, names)
     seed_list = tuple(runner.replication_seeds(root, seeds))
-    work = Work(seed_list, model, dict(base or {"months": 144}), out / "shards")
+    resolved = ModelConfig.from_dict(dict(base or {})).to_dict()  # one key per configuration
+    work = Work(seed_list, model, resolved, out / "shards")
     paths = run_chunks(chunks_of(sets), work, jobs, executor)
     rows = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     rows = rows.sort_values(["set", "seed"], kind="stable").reset_index(drop=True)
