@@ -85,6 +85,22 @@ def multirun(out: Path, overrides: list[str], env: dict[str, str]) -> subprocess
     )
 
 
+MAP = ["+experiment=robustness", "study.samples=30", "study.seeds=1", "months=24", "city=small"]
+MAP_SLURM = ["study.executor=slurm", "+study.slurm.slurm_partition=local"]
+
+
+def robustness_map(out: Path, overrides: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """`python -m sim +experiment=robustness` (two chunks of sets) into `out`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", *MAP, *overrides, "jobs=1", f"hydra.run.dir={out}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=out.parent,
+        env=env,
+    )
+
+
 def finish(proc: subprocess.Popen, ok: bool = True) -> str:
     output, _ = proc.communicate(timeout=300)
     if ok:
@@ -97,10 +113,11 @@ def numbers(sweep_dir: Path) -> pd.DataFrame:
     return pd.read_parquet(sweep_dir / "runs.parquet").drop(columns="git_revision")
 
 
-def array_ids(sweep_dir: Path) -> dict[str, list[int]]:
-    """SLURM job id -> array indices, from submitit's folders (`.submitit/<id>_<k>`)."""
+def array_ids(folder: Path) -> dict[str, list[int]]:
+    """SLURM job id -> array indices, from submitit's folders (`<folder>/<id>_<k>`; a Hydra
+    sweep keeps them in `<sweep dir>/.submitit`)."""
     found: dict[str, list[int]] = {}
-    for path in (sweep_dir / ".submitit").glob("*_*"):
+    for path in folder.glob("*_*"):
         match = re.fullmatch(r"(\d+)_(\d+)", path.name)
         if match:
             found.setdefault(match[1], []).append(int(match[2]))
@@ -185,10 +202,21 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
             env,
         ),
     }
+    procs["map_local"] = robustness_map(tmp_path / "map_local", [], env)
+    procs["map_slurm"] = robustness_map(tmp_path / "map_slurm", MAP_SLURM, env)
     outputs = {name: finish(proc) for name, proc in procs.items()}
 
+    # 0. The robustness map's chunks as one SLURM job array: the same table as run locally.
+    ids = array_ids(tmp_path / "map_slurm" / "slurm")
+    assert len(ids) == 1 and next(iter(ids.values())) == [0, 1], (ids, outputs["map_slurm"])
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "map_local" / "sets.parquet"),
+        pd.read_parquet(tmp_path / "map_slurm" / "sets.parquet"),
+        check_exact=True,
+    )
+
     # 1. Four jobs, one sbatch array, every element COMPLETED: the same numbers.
-    ids = array_ids(tmp_path / "slurm")
+    ids = array_ids(tmp_path / "slurm" / ".submitit")
     assert len(ids) == 1 and next(iter(ids.values())) == [0, 1, 2, 3], (ids, outputs["slurm"])
     job = next(iter(ids))
     states = settled(job, env)
@@ -198,7 +226,7 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     )
 
     # 2. The chunked design: one array of four chunks, at most two at a time.
-    ids = array_ids(tmp_path / "slurm_design")
+    ids = array_ids(tmp_path / "slurm_design" / ".submitit")
     assert len(ids) == 1 and next(iter(ids.values())) == [0, 1, 2, 3], ids
     job = next(iter(ids))
     assert set(settled(job, env).values()) == {"COMPLETED"}
@@ -214,7 +242,9 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     out = tmp_path / "cancelled"
     proc = multirun(out, [*SWEEP, *SLURM], env)
     try:
-        job = wait_until(lambda: next(iter(array_ids(out)), None), 60, "the sbatch array")
+        job = wait_until(
+            lambda: next(iter(array_ids(out / ".submitit")), None), 60, "the sbatch array"
+        )
         element = wait_until(lambda: running(job, env), 60, "a running element")[0]
         subprocess.run(["scancel", element], env=env, check=True)
         first = finish(proc, ok=False)

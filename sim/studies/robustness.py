@@ -279,9 +279,7 @@ def run_chunks(
         import submitit
 
         pool = submitit.AutoExecutor(folder=work.shards.parent / "slurm" / "%j", cluster="slurm")
-        pool.update_parameters(
-            **{"timeout_min": 60, "slurm_array_parallelism": 16, **dict(slurm or {})}
-        )
+        pool.update_parameters(**dict(slurm or {}))
         array = pool.map_array(run_chunk, todo, [work] * len(todo), [jobs] * len(todo))
         for job in array:
             job.result()  # raises with the job's own traceback if a whole element died
@@ -382,6 +380,7 @@ def map_sets(
     executor: str = "local",
     names: Sequence[str] | None = None,
     base: Mapping[str, Any] | None = None,
+    slurm: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The robustness map's per-set table (see `per_set`), computing only the missing shards.
 
@@ -392,7 +391,7 @@ def map_sets(
     seed_list = tuple(runner.replication_seeds(root, seeds))
     resolved = ModelConfig.from_dict(dict(base or {})).to_dict()  # one key per configuration
     work = Work(seed_list, model, resolved, out / "shards")
-    paths = run_chunks(chunks_of(sets), work, jobs, executor)
+    paths = run_chunks(chunks_of(sets), work, jobs, executor, slurm)
     rows = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
     rows = rows.sort_values(["set", "seed"], kind="stable").reset_index(drop=True)
     atomic_write(out / "seeds.parquet", lambda p: rows.to_parquet(p, index=False))

@@ -55,7 +55,7 @@ def robustness(ctx: Context) -> pd.DataFrame:
     samples, seeds, model, executor = settings(ctx)
     start = time.perf_counter()
     table = rmap.map_sets(samples, seeds, int(ctx.data["seed"]), ctx.jobs, ctx.out, model,
-                          executor, base=ctx.base)  # fmt: skip
+                          executor, base=ctx.base, slurm=ctx.study.get("slurm"))  # fmt: skip
     wall = time.perf_counter() - start
     atomic_write(ctx.out / "sets.parquet", lambda p: table.to_parquet(p, index=False))
     ctx.tables["sets.parquet"] = list(table.columns)
