@@ -169,7 +169,7 @@ class Valuation:
         "value per unit of new I",
         "ADEME/Arcep: manufacturing ≈ 80% of digital footprints",
     )
-
+    # The generators' forms (stage 7, Harrison et al. 2012)
     co_creation_value: float = _p(
         0.125,
         0.0,
@@ -178,7 +178,6 @@ class Valuation:
         "value per unit of output",
         "assumption: 8 fully productive partners = one generator unit",
     )
-    # The generators' forms (stage 7, Harrison et al. 2012)
     participation_reference: float = _p(
         0.04,
         0.001,
