@@ -20,13 +20,7 @@ import math
 import mesa
 import numpy as np
 
-from sim.core.agents.citizens import (
-    LITERACY_BOOST,
-    LITERACY_THRESHOLD,
-    YEAR,
-    CitizenOutcome,
-    Population,
-)
+from sim.core.agents.citizens import YEAR, CitizenOutcome, Population
 
 
 class Citizen(mesa.Agent):
@@ -54,7 +48,7 @@ class Citizen(mesa.Agent):
         u_use, u_participate, u_reach = m.draw()
         availability = inputs["availability"]
         implementation = inputs["implementation"]
-        illectronic = self.literacy < LITERACY_THRESHOLD
+        illectronic = self.literacy < params.literacy_threshold
         self.illectronic = illectronic
         self.used = u_use < self.literacy * availability
         harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
@@ -81,7 +75,7 @@ class Citizen(mesa.Agent):
         if self.participated:
             self.last_participation = inputs.get("month", 0)
         if illectronic and u_reach < params.inclusion_rate * inputs["mediation"]:
-            self.literacy = min(1.0, self.literacy + LITERACY_BOOST)
+            self.literacy = min(1.0, self.literacy + params.literacy_boost)
 
 
 class CitizenModel(mesa.Model):
@@ -109,7 +103,7 @@ class CitizenModel(mesa.Model):
         self.inputs = inputs
         self._scripted = None if draws is None else iter(draws)
         getattr(self.agents, self.activation)("step")
-        agents, n = self.agents, self.n
+        agents, n, threshold = self.agents, self.n, inputs["params"].literacy_threshold
         participated = agents.get("participated")
         propensity = agents.get("propensity")
         trust = np.array(agents.get("trust"))
@@ -126,7 +120,7 @@ class CitizenModel(mesa.Model):
             harm=float(agents.agg("illectronic", np.mean)) * harm,
             trust=float(trust.mean()),
             trust_gap=float(trust[quintile == 4].mean() - trust[quintile == 0].mean()),
-            illectronism=float(np.mean([a.literacy < LITERACY_THRESHOLD for a in agents])),
+            illectronism=float(np.mean([a.literacy < threshold for a in agents])),
         )
 
     def arrays(self) -> dict[str, np.ndarray]:

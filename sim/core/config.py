@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sim.core.fields import bounded
 from sim.core.sections import (
     SWITCH_RULES,
     TRAJECTORY_KINDS,
@@ -29,7 +30,6 @@ from sim.core.sections import (
     Parameters,
     ResourceConfig,
     TrajectoryConfig,
-    bounded,
 )
 
 __all__ = [

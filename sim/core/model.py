@@ -19,35 +19,15 @@ import pandas as pd
 
 from sim.core.agents import DGA, Citizen, Department, Mayor, Population, PrivatePartner
 from sim.core.agents.citizens import CitizenOutcome
-from sim.core.agents.department import TRAINING_BUDGET, TRAINING_HOURS, Workload, ration
+from sim.core.agents.department import Workload, ration
 from sim.core.agents.department import task_weights as department_task_weights
 from sim.core.agents.partner import KINDS
 from sim.core.catalogue import Catalogue
 from sim.core.config import ModelConfig, validate
 from sim.core.governance import Course, make_trajectory
-from sim.core.openness import (
-    MEDIATION_FULL,
-    OUTREACH_FULL,
-    PLATFORM_FULL,
-    funding,
-    scale,
-    staffing_effect,
-)
+from sim.core.openness import funding, scale, staffing_effect
 from sim.core.outputs import COLUMNS, Recorder
 from sim.core.value import account, weight_profile
-
-INSTITUTION_BUDGET = 0.15  # M€/month that fully funds charters and frameworks (assumption)
-PARTICIPATION_REFERENCE = 0.04  # share of residents who took part in the last 12 months that
-# saturates the participation generator: the median participatory-budget turnout (≈ 4% a year)
-PRIVACY_CIRCLE = 10.0  # each 10 co-creation partners handling data double the exposure circle
-PRIVACY_CHARTERS = 0.7  # share of the exposure that full data-governance charters remove
-APPETITE_FLOOR = 0.5  # exposure of the city's own handling, before partners' appetite
-UPDATE_TOOLS = 0.5  # share of an update's hours that full infrastructure automates (assumption)
-# Value generators (Harrison et al. 2012): how state becomes each generator (assumptions).
-MATURITY_SHARE = 0.5  # half of a tool's value rests on staff maturity
-INTRINSIC_CULTURE, INTRINSIC_MEDIATION = 0.6, 0.4  # better city: open culture, reach of all
-TRANSPARENCY_BASE = 0.3  # a fresh catalogue informs even before the platform matures
-CULTURE_DRIVE_PRACTICE, CULTURE_DRIVE_CROSS_SILO = 0.3, 0.2  # what moves culture besides HR
 
 
 def poisson_draw(mean: float, u: float) -> int:
@@ -122,7 +102,7 @@ class GovernanceModel(mesa.Model):
         self.weights = weight_profile(config.weights)
         self.cumulative_value = 0.0
 
-        self.population = Population(city.citizens, self.rng)
+        self.population = Population(city.citizens, self.rng, config.parameters)
         if citizen_agents:
             Citizen.create_agents(self, city.citizens, index=np.arange(city.citizens))
         self.departments = [
@@ -188,6 +168,12 @@ class GovernanceModel(mesa.Model):
     def maturity(self) -> float:
         return fmean(d.maturity for d in self.departments)
 
+    def skills(self) -> float:
+        """How much of a tool's value the staff's maturity releases: 1 − s + s·m̄, where s is
+        `parameters.maturity_share` (half of a tool's value rests on the skills of its users)."""
+        share = self.config.parameters.maturity_share
+        return 1 - share + share * self.maturity
+
     # ---- the monthly step ------------------------------------------------------------------------
     def step(self) -> None:
         self.month += 1
@@ -211,7 +197,7 @@ class GovernanceModel(mesa.Model):
             self.running = False
 
     def _workload(self, course: Course) -> Workload:
-        res, mech = self.config.resources, self.config.mechanisms
+        res, mech, params = self.config.resources, self.config.mechanisms, self.config.parameters
         n = len(self.co_creation_partners)
         per_partner = 0.0
         if mech.coordination_costs:
@@ -219,9 +205,10 @@ class GovernanceModel(mesa.Model):
             if mech.pairwise_coordination:
                 per_partner += res.pairwise_hours * max(n - 1, 0) / 2.0
         return Workload(
-            update_cost=res.update_hours * (1.0 - UPDATE_TOOLS * self.infrastructure),
+            update_cost=res.update_hours * (1.0 - params.update_tools * self.infrastructure),
             per_partner=per_partner,
-            training=TRAINING_HOURS * min(1.0, course.lines["organisation"] / TRAINING_BUDGET),
+            training=res.training_hours
+            * min(1.0, course.lines["organisation"] / params.training_budget),
             pending=self.pending_contributions,
         )
 
@@ -245,7 +232,8 @@ class GovernanceModel(mesa.Model):
         asked = demand[:, 5].sum()
         answered = allocation[:, 5].sum() / asked if asked > 0 else 1.0
         capability = (self.technology * self.culture * self.institutions) ** (1.0 / 3.0)
-        staffing = staffing_effect(fmean(d.fraction("programmes") for d in self.departments))
+        staffed = fmean(d.fraction("programmes") for d in self.departments)
+        staffing = staffing_effect(staffed, self.config.parameters.min_staffing)
         return StaffMonth(
             updated, staffing, answered * capability, self._practice(course, staffing)
         )
@@ -256,10 +244,10 @@ class GovernanceModel(mesa.Model):
         Openness written in a plan changes nothing by itself: practice is what a funded, staffed
         platform and partnership office actually do (source §4.1: openness with the resources).
         """
-        startup = self.config.resources.programme_startup
-        platform = funding(0.5 * course.lines["participation"], startup, PLATFORM_FULL)
-        outreach = funding(course.lines["partnerships"], startup, OUTREACH_FULL)
-        return scale(course.openness) * staffing * 0.5 * (platform + outreach)
+        startup, params = self.config.resources.programme_startup, self.config.parameters
+        platform = funding(0.5 * course.lines["participation"], startup, params.platform_full)
+        outreach = funding(course.lines["partnerships"], startup, params.outreach_full)
+        return scale(course.openness, params.open_ramp) * staffing * 0.5 * (platform + outreach)
 
     def _partners_work(self, course: Course, staff: StaffMonth, need: float) -> float:
         """Stage 4: co-creation partners produce or starve; the mayor keeps soliciting."""
@@ -296,13 +284,12 @@ class GovernanceModel(mesa.Model):
         """Stage 5: the whole population updates at once (source §3.4–3.5, §4.2)."""
         params, mech = self.config.parameters, self.config.mechanisms
         half = 0.5 * course.lines["participation"]  # platform half, mediation half
-        mediation = funding(half, 0.0, MEDIATION_FULL) if mech.mediation else 0.0
+        mediation = funding(half, 0.0, params.mediation_full) if mech.mediation else 0.0
         startup = self.config.resources.programme_startup
-        channel = funding(half, startup, PLATFORM_FULL) * staff.staffing
+        channel = funding(half, startup, params.platform_full) * staff.staffing
         result = self.population.step(
             self.rng,
-            availability=self.infrastructure
-            * (1 - MATURITY_SHARE + MATURITY_SHARE * self.maturity),
+            availability=self.infrastructure * self.skills(),
             digitisation=self.infrastructure,
             openness=course.openness,
             platform=self.technology * channel,
@@ -318,19 +305,22 @@ class GovernanceModel(mesa.Model):
         return result, mediation
 
     def data_exposure(self) -> float:
-        """Privacy exposure: data collected (I) × appetite of those who see it × (1 − 0.7 Q).
+        """Privacy exposure: data collected (I) × appetite of those who see it × what charters
+        leave, I (0.5 + ē)(1 + n/10)(1 − 0.7 Q) by default.
 
-        More sensors collect more; each active partner widens the circle that handles the data
-        (+10% each) and brings its appetite; data-governance charters (Q) remove up to 70%.
+        More sensors collect more; each active co-creation partner widens the circle that handles
+        the data (`privacy_circle` partners double it) and brings its appetite; data-governance
+        charters (Q) remove up to `privacy_charters` of it.
         """
+        params = self.config.parameters
         active = [p for p in self.partners if p.active]
         appetite = fmean([p.appetite for p in active]) if active else 0.0
-        circle = 1.0 + len(self.co_creation_partners) / PRIVACY_CIRCLE
+        circle = 1.0 + len(self.co_creation_partners) / params.privacy_circle
         return (
             self.infrastructure
-            * (APPETITE_FLOOR + appetite)
+            * (params.appetite_floor + appetite)
             * circle
-            * (1.0 - PRIVACY_CHARTERS * self.institutions)
+            * (1.0 - params.privacy_charters * self.institutions)
         )
 
     def _move_stocks(self, course: Course, staff: StaffMonth) -> float:
@@ -351,20 +341,20 @@ class GovernanceModel(mesa.Model):
         cross_silo = fmean(g.cross_silo for g in self.dgas) * staff.staffing
         drive_C = (
             lines["organisation"]
-            + CULTURE_DRIVE_PRACTICE * staff.practice
-            + CULTURE_DRIVE_CROSS_SILO * cross_silo
+            + params.culture_drive_practice * staff.practice
+            + params.culture_drive_cross_silo * cross_silo
         )
         dC = params.culture_growth * drive_C * gate_I * (1 - C) - params.culture_decay * C
         gate_C = 1.0
         if mech.culture_prerequisite:
             gate_C = sigmoid((C - params.culture_threshold) / params.prerequisite_width)
-        funded = min(1.0, lines["institutions"] / INSTITUTION_BUDGET)
+        funded = min(1.0, lines["institutions"] / params.institution_budget)
         dQ = params.institution_growth * staff.practice * C * funded * gate_C * (1 - Q)
         dQ -= params.institution_decay * Q
         self.infrastructure = min(1.0, max(0.0, I + dI))
         self.culture = min(1.0, max(0.0, C + dC))
         self.institutions = min(1.0, max(0.0, Q + dQ))
-        intensity = min(1.0, lines["organisation"] / TRAINING_BUDGET)
+        intensity = min(1.0, lines["organisation"] / params.training_budget)
         for d in self.departments:
             d.learn(intensity)
         self.catalogue.publish(params.publish_rate * staff.practice * self.technology, self.rng)
@@ -384,17 +374,17 @@ class GovernanceModel(mesa.Model):
         """Stage 7: generators -> dimensions, destruction, and the month's record."""
         params, cat = self.config.parameters, self.catalogue
         I, C = self.infrastructure, self.culture
-        skills = 1 - MATURITY_SHARE + MATURITY_SHARE * self.maturity
+        skills = self.skills()
         operation = fmean(d.fraction("operation") for d in self.departments)
         stale_share_all = float(cat.stale(params.stale_after).sum() / cat.size) if cat.size else 0.0
         generators = np.array(
             [
                 I * skills * operation,
                 citizens.users * skills,
-                I * (INTRINSIC_CULTURE * C + INTRINSIC_MEDIATION * mediation),
+                I * (params.intrinsic_culture * C + params.intrinsic_mediation * mediation),
                 cat.fresh_share(params.stale_after)
-                * (TRANSPARENCY_BASE + (1 - TRANSPARENCY_BASE) * I),
-                min(1.0, citizens.participation_year / PARTICIPATION_REFERENCE)
+                * (params.transparency_base + (1 - params.transparency_base) * I),
+                min(1.0, citizens.participation_year / params.participation_reference)
                 * staff.implementation,
                 params.co_creation_value * partner_output + cross_silo * C * self.technology,
             ]

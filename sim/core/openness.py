@@ -10,21 +10,18 @@ partnership office (outreach) and the open-data work — carry that cost here:
   before the first contribution), above it the effect rises linearly to full funding;
 * a **staff start-up** for all of them: every department owes `programme_hours` × scale(o) a
   month to the programmes (moderation, data governance, partnership meetings) before they yield;
-  programmes staffed below `MIN_STAFFING` of that start-up yield nothing, above it the effect
+  programmes staffed below `parameters.min_staffing` of it yield nothing, above it the effect
   rises linearly. Open *practice* (model: funding × staffing × scale) drives culture,
   institutions and the publication of open data.
 
 These hours produce no value themselves: under tight resources they are the opportunity cost of
-opening early, taken from deployment and from the programmes' own work.
+opening early, taken from deployment and from the programmes' own work. The full-funding levels
+(`parameters.platform_full`, `mediation_full`, `outreach_full`), the staffing minimum and the
+ramp (`parameters.open_ramp`) are parameters, passed in by the callers, so these functions stay
+pure.
 """
 
 from __future__ import annotations
-
-PLATFORM_FULL = 0.075  # M€/month: half the participation line runs a full platform (assumption)
-MEDIATION_FULL = 0.10  # M€/month: the other half reaches every illectronic resident (assumption)
-OUTREACH_FULL = 0.15  # M€/month of the partnership line that funds full outreach (assumption)
-MIN_STAFFING = 0.5  # a programme staffed below half its start-up hours yields nothing (assumption)
-OPEN_RAMP = 0.5  # openness from which the programmes run at full scale (assumption)
 
 
 def funding(amount: float, startup: float, full: float) -> float:
@@ -36,11 +33,12 @@ def funding(amount: float, startup: float, full: float) -> float:
     return min(1.0, (amount - startup) / (full - startup))
 
 
-def scale(openness: float) -> float:
-    """How far the open programmes are rolled out at this openness (0 when closed)."""
-    return min(1.0, max(0.0, openness) / OPEN_RAMP)
+def scale(openness: float, ramp: float) -> float:
+    """How far the open programmes are rolled out at this openness: 0 when closed, 1 from `ramp`."""
+    return min(1.0, max(0.0, openness) / ramp)
 
 
-def staffing_effect(staffed: float) -> float:
-    """Share of its effect a programme gives when it received `staffed` of its start-up hours."""
-    return min(1.0, max(0.0, (staffed - MIN_STAFFING) / (1.0 - MIN_STAFFING)))
+def staffing_effect(staffed: float, minimum: float) -> float:
+    """Share of its effect a programme gives when it received `staffed` of its start-up hours:
+    nothing up to `minimum`, then linear to the full effect at full staffing."""
+    return min(1.0, max(0.0, (staffed - minimum) / (1.0 - minimum)))

@@ -3,23 +3,23 @@
 Every numeric field carries its *allowed* interval (what validation accepts); every behavioural
 field also carries a *plausible* interval (what sensitivity and robustness analyses explore), its
 unit and its source, so there is one list of parameters, read by the validation, by SALib, by the
-robustness map and by the ODD's parameter tables (docs/ODD.md §7).
+robustness map and by the ODD's parameter tables (docs/ODD.md §7). The `parameters` section is
+declared by concept in sim/core/behaviour.py and sim/core/value.py; `parameter_rows` lists all.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from sim.core.behaviour import Behaviour
+from sim.core.fields import bounded
+from sim.core.value import Valuation
 
 TRAJECTORY_KINDS = ("proactive", "open", "phased", "combined", "custom")
 SWITCH_RULES = ("readiness", "month")
 WEIGHT_PROFILES = ("equal", "green", "app", "socially_sensitive", "participatory")
-
-
-def bounded(default: Any, lo: float | None = None, hi: float | None = None, **meta: Any) -> Any:
-    """A dataclass field with its allowed closed interval [lo, hi] (None = unbounded)."""
-    return field(default=default, metadata={"bounds": (lo, hi), **meta})
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class ResourceConfig:
     """The resource constraints of the mission (docs/ODD.md §7.3, §8.1). 'Adequate' defaults.
 
     Budget, staff hours and DGA attention are what every activity draws on; coordination and the
-    open programmes' start-up are what openness costs in them (source §3.6, §4.1).
+    open programmes' start-up are what openness costs in them (source §3.6, §4.1); the task hours
+    are what deployment, operation, training and brokering ask of them at full intensity.
     """
 
     budget: float = bounded(
@@ -134,6 +135,51 @@ class ResourceConfig:
         unit="M€/month per open budget line",
         source="platform licence and a community manager, 120–480 k€ a year (assumption)",
     )
+    # What each task asks of the hours above at full intensity (stages 2–3)
+    push_hours: float = bounded(
+        6.0,
+        0.0,
+        100.0,
+        plausible=(3.0, 9.0),
+        unit="h/department/month of DGA attention",
+        source="calibrated to the resource-tension target (ODD §8.2; was 4): a DGA's push of "
+        "deployment at full proactivity; ±50% band (assumption)",
+    )
+    cross_silo_hours: float = bounded(
+        6.0,
+        0.0,
+        100.0,
+        plausible=(3.0, 9.0),
+        unit="h/department/month of DGA attention",
+        source="calibrated as push_hours (ODD §8.2): a DGA's brokering of transversal data "
+        "projects at full openness; ±50% band (assumption)",
+    )
+    operation_hours: float = bounded(
+        6.0,
+        0.0,
+        200.0,
+        plausible=(3.0, 9.0),
+        unit="h/department/month",
+        source="assumption (±50% band): staff hours to run the tools at full infrastructure",
+    )
+    deployment_hours: float = bounded(
+        10.0,
+        0.0,
+        200.0,
+        plausible=(5.0, 15.0),
+        unit="h/department/month",
+        source="assumption (±50% band): staff hours of deployment projects at full proactivity, "
+        "commitment and DGA support",
+    )
+    training_hours: float = bounded(
+        4.0,
+        0.0,
+        200.0,
+        plausible=(2.0, 6.0),
+        unit="h/department/month",
+        source="assumption (±50% band): training hours when the HR line is fully funded "
+        "(source §3.3)",
+    )
 
 
 @dataclass(frozen=True)
@@ -176,225 +222,11 @@ class MechanismConfig:
     forced_partners: int | None = bounded(None, 0, 500)
 
 
-def _p(default: Any, lo: float, hi: float, plausible: tuple[float, float], unit: str, source: str):
-    """A behavioural parameter: allowed bounds, plausible range (for sensitivity), unit, source."""
-    return bounded(default, lo, hi, plausible=plausible, unit=unit, source=source)
-
-
 @dataclass(frozen=True)
-class Parameters:
-    """Behavioural rates, per month. Equations in docs/ODD.md §7; each field names its source."""
-
-    # Infrastructure (stage 6)
-    infra_growth: float = _p(
-        0.04, 0.0, 1.0, (0.02, 0.08), "1/month per M€^β", "prototype starting value (assumption)"
-    )
-    budget_returns: float = _p(
-        0.6,
-        0.1,
-        2.0,
-        (0.5, 1.0),
-        "exponent β",
-        "diminishing returns of deployment spending (assumption)",
-    )
-    infra_decay: float = _p(
-        0.0104,
-        0.0,
-        1.0,
-        (0.0069, 0.0167),
-        "1/month",
-        "1/service life: 5–12 years for sensors, networks and platforms (mean 8 years = 96 months)",
-    )
-    # Culture and institutions (stage 6, the phasing of source §3.6)
-    culture_growth: float = _p(
-        0.08,
-        0.0,
-        1.0,
-        (0.04, 0.16),
-        "1/month",
-        "assumption (organisational change over several years, §3.6)",
-    )
-    culture_decay: float = _p(
-        0.003,
-        0.0,
-        1.0,
-        (0.001, 0.006),
-        "1/month",
-        "assumption: habits fade over decades without practice",
-    )
-    technology_threshold: float = _p(
-        0.35,
-        0.0,
-        1.0,
-        (0.2, 0.5),
-        "infrastructure level",
-        "source §3.6: 'objets solides, opérants' first (assumption)",
-    )
-    prerequisite_width: float = _p(
-        0.05, 0.001, 1.0, (0.02, 0.1), "level", "assumption: how sharp the prerequisite gates are"
-    )
-    institution_growth: float = _p(
-        0.12,
-        0.0,
-        1.0,
-        (0.04, 0.2),
-        "1/month",
-        "assumption (charters and frameworks take years, §3.6)",
-    )
-    institution_decay: float = _p(
-        0.004, 0.0, 1.0, (0.002, 0.008), "1/month", "assumption: frameworks outlive a mandate"
-    )
-    culture_threshold: float = _p(
-        0.3,
-        0.0,
-        1.0,
-        (0.2, 0.5),
-        "culture level",
-        "source §3.6: institutions follow cultural change (assumption)",
-    )
-    maturity_growth: float = _p(
-        0.03,
-        0.0,
-        1.0,
-        (0.015, 0.06),
-        "1/month",
-        "assumption: staff digital skills over 2–5 years (§3.3)",
-    )
-    # Partnerships (stage 4)
-    recruitment_rate: float = _p(
-        0.5,
-        0.0,
-        10.0,
-        (0.25, 1.0),
-        "partners/month",
-        "assumption: 3–12 new partnerships a year at full openness, "
-        "outreach and slack (source §3.6)",
-    )
-    push: float = _p(
-        0.2,
-        0.0,
-        1.0,
-        (0.0, 1.0),
-        "share",
-        "source §3.6 'on essaye de multiplier les partenariats' (assumption)",
-    )
-    starvation_months: int = _p(
-        3, 1, 120, (2, 6), "months", "assumption: a quarter without the promised time"
-    )
-    co_creation_value: float = _p(
-        0.125,
-        0.0,
-        10.0,
-        (0.0625, 0.25),
-        "value per unit of output",
-        "assumption: 8 fully productive partners = one generator unit",
-    )
-    # Open data (stages 3 and 6)
-    base_reflex: float = _p(
-        0.15,
-        0.0,
-        1.0,
-        (0.0, 0.3),
-        "probability/month",
-        "prototype; source §3.2 (Courmont: data attachment)",
-    )
-    stale_after: int = _p(
-        2, 1, 120, (1, 4), "months", "source §3.2 'obsolète au bout de deux mois'"
-    )
-    publish_rate: float = _p(
-        0.08,
-        0.0,
-        1.0,
-        (0.04, 0.16),
-        "probability/month",
-        "assumption: a catalogue opened within 2–4 years",
-    )
-    # Citizens (stage 5)
-    participation_scale: float = _p(
-        0.03,
-        0.0,
-        10.0,
-        (0.015, 0.06),
-        "monthly pull",
-        "calibration target: 2–8% of residents a year at full channel (participatory budgets ≈ 4%)",
-    )
-    trust_step: float = _p(
-        0.05,
-        0.0,
-        1.0,
-        (0.02, 0.1),
-        "share/month",
-        "prototype (Ansell & Gash 2008: trust built by small wins)",
-    )
-    fatigue_rate: float = _p(
-        0.15, 0.0, 1.0, (0.05, 0.3), "share", "prototype: unanswered participation discourages"
-    )
-    fatigue_recovery: float = _p(
-        0.02, 0.0, 1.0, (0.0, 0.05), "share/month", "assumption: propensity recovers over years"
-    )
-    inclusion_rate: float = _p(
-        0.01,
-        0.0,
-        1.0,
-        (0.0, 0.03),
-        "probability/month",
-        "calibration target: illectronism falls ≈ 1 point a year (INSEE 2019–2021)",
-    )
-    breach_hazard: float = _p(
-        0.004, 0.0, 1.0, (0.001, 0.02), "breaches/month per exposure", "prototype (source §4.2)"
-    )
-    breach_trust_drop: float = _p(0.12, 0.0, 1.0, (0.05, 0.25), "trust", "prototype (source §4.2)")
-    legitimacy_smoothing: float = _p(
-        0.1, 0.0, 1.0, (0.05, 0.3), "share/month", "assumption: opinion follows trust within a year"
-    )
-    new_mayor_commitment: float = _p(
-        0.5,
-        0.0,
-        1.0,
-        (0.2, 0.8),
-        "commitment",
-        "assumption: a new executive rebuilds 'pilotage fort'",
-    )
-    # Value destruction (stage 7, source §4.2)
-    exclusion_harm: float = _p(
-        2.25,
-        0.0,
-        10.0,
-        (1.5, 3.0),
-        "× a user's gain",
-        "loss aversion: losing a service weighs ≈ 2.25 times gaining it (Tversky & Kahneman "
-        "1992); a resident cut off loses what a user of the same services gains",
-    )
-    privacy_harm: float = _p(
-        0.1, 0.0, 10.0, (0.05, 0.2), "value per unit of exposure", "assumption (source §4.2)"
-    )
-    breach_harm: float = _p(
-        0.5, 0.0, 10.0, (0.25, 1.0), "value per breach", "assumption (source §4.2)"
-    )
-    stale_harm: float = _p(
-        0.5,
-        0.0,
-        10.0,
-        (0.25, 1.0),
-        "value per fully stale catalogue",
-        "assumption: a dead catalogue misleads (source §3.2)",
-    )
-    footprint_operating: float = _p(
-        0.1,
-        0.0,
-        10.0,
-        (0.05, 0.2),
-        "value per unit of I",
-        "assumption (ADEME/Arcep: use phase ≈ a fifth)",
-    )
-    footprint_embodied: float = _p(
-        2.0,
-        0.0,
-        100.0,
-        (1.0, 4.0),
-        "value per unit of new I",
-        "ADEME/Arcep: manufacturing ≈ 80% of digital footprints",
-    )
+class Parameters(Valuation, Behaviour):
+    """The behavioural rates and coefficients, then the valuation: one flat section, so that every
+    field is `parameters.<name>` (sim/core/behaviour.py, sim/core/value.py declare them by concept;
+    a dataclass lists the fields of its last base first, hence the order of the bases)."""
 
 
 def parameter_rows() -> list[dict[str, Any]]:

@@ -13,9 +13,12 @@ mapped onto the dimension it erodes, so every dimension has gross, destruction a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+from sim.core.fields import parameter as _p
 
 GENERATORS = (
     "efficiency",
@@ -116,6 +119,107 @@ JORGENSEN_BOZEMAN_VALUES = {
     "scalability": ("adaptability", "innovation"),
     "environment": ("sustainability",),
 }
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """How the month's state is priced: the generators' forms and the destruction terms.
+
+    The model turns its state into the six generators and four destruction terms with these
+    coefficients (docs/ODD.md §7.7); the matrices above then share them over the dimensions.
+    """
+
+    # Value destruction (stage 7, source §4.2)
+    exclusion_harm: float = _p(
+        2.25,
+        0.0,
+        10.0,
+        (1.5, 3.0),
+        "× a user's gain",
+        "loss aversion: losing a service weighs ≈ 2.25 times gaining it (Tversky & Kahneman "
+        "1992); a resident cut off loses what a user of the same services gains",
+    )
+    privacy_harm: float = _p(
+        0.1, 0.0, 10.0, (0.05, 0.2), "value per unit of exposure", "assumption (source §4.2)"
+    )
+    breach_harm: float = _p(
+        0.5, 0.0, 10.0, (0.25, 1.0), "value per breach", "assumption (source §4.2)"
+    )
+    stale_harm: float = _p(
+        0.5,
+        0.0,
+        10.0,
+        (0.25, 1.0),
+        "value per fully stale catalogue",
+        "assumption: a dead catalogue misleads (source §3.2)",
+    )
+    footprint_operating: float = _p(
+        0.1,
+        0.0,
+        10.0,
+        (0.05, 0.2),
+        "value per unit of I",
+        "assumption (ADEME/Arcep: use phase ≈ a fifth)",
+    )
+    footprint_embodied: float = _p(
+        2.0,
+        0.0,
+        100.0,
+        (1.0, 4.0),
+        "value per unit of new I",
+        "ADEME/Arcep: manufacturing ≈ 80% of digital footprints",
+    )
+    # The generators' forms (stage 7, Harrison et al. 2012)
+    co_creation_value: float = _p(
+        0.125,
+        0.0,
+        10.0,
+        (0.0625, 0.25),
+        "value per unit of output",
+        "assumption: 8 fully productive partners = one generator unit",
+    )
+    participation_reference: float = _p(
+        0.04,
+        0.001,
+        1.0,
+        (0.02, 0.08),
+        "share of residents a year",
+        "participatory-budget turnout, 2–8% of residents a year (median ≈ 4%, ODD §8.2): the "
+        "participation generator saturates there",
+    )
+    maturity_share: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        (0.25, 0.75),
+        "share",
+        "assumption (±50% band): half of what a tool gives rests on the skills of the staff who "
+        "use it",
+    )
+    intrinsic_culture: float = _p(
+        0.6,
+        0.0,
+        5.0,
+        (0.3, 0.9),
+        "value per unit of I·C",
+        "assumption (±50% band): a better city rests on an open culture (Harrison et al. 2012)",
+    )
+    intrinsic_mediation: float = _p(
+        0.4,
+        0.0,
+        5.0,
+        (0.2, 0.6),
+        "value per unit of I·μ",
+        "assumption (±50% band): and on reaching every resident (digital inclusion, source §3.5)",
+    )
+    transparency_base: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        (0.15, 0.45),
+        "share",
+        "assumption (±50% band): a fresh catalogue informs even before the infrastructure matures",
+    )
 
 
 class Accounts(NamedTuple):

@@ -165,6 +165,9 @@ def cases(root: Path) -> list[Case]:
             "model.resources.staff_hours=30",
         ),
         _main("push not a number", "push", "model.parameters.push=abc"),
+        _main(  # a former module constant: named, with its allowed range, like any field
+            "open ramp of zero", r"parameters\.open_ramp.*\[0\.01, 1\.0\]", "parameters.open_ramp=0"
+        ),
         _main("too few citizens", "citizens", "city.citizens=5"),
         _main("unknown weights", "weights", "model.weights=pink"),
         _main("study key without experiment", r"study\.grid", "study.grid=3"),

@@ -13,20 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.core.agents.department import TASKS
-from sim.core.agents.dga import CROSS_SILO_HOURS, PUSH_HOURS
-from sim.core.agents.partner import DATA_REUSE
+from sim.core.config import Parameters
 from sim.core.governance import Course
 from sim.core.model import GovernanceModel, poisson_draw
-from sim.core.openness import (
-    MIN_STAFFING,
-    OPEN_RAMP,
-    OUTREACH_FULL,
-    funding,
-    scale,
-    staffing_effect,
-)
+from sim.core.openness import funding, scale, staffing_effect
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
+OUTREACH_FULL = Parameters().outreach_full  # a partnership line that funds full outreach
 
 
 # ---- start-up costs ------------------------------------------------------------------------------
@@ -44,19 +37,20 @@ def test_funding_is_a_share_and_rises_with_the_line(amount, startup, full):
     assert funding(amount + 0.01, startup, full) >= f
 
 
-def test_programmes_scale_with_openness_up_to_the_ramp():
-    assert scale(0.0) == 0.0
-    assert scale(OPEN_RAMP / 2) == pytest.approx(0.5)
-    assert scale(OPEN_RAMP) == scale(1.0) == 1.0
+@pytest.mark.parametrize("ramp", [0.25, 0.5, 0.75])
+def test_programmes_scale_with_openness_up_to_the_ramp(ramp):
+    assert scale(0.0, ramp) == 0.0
+    assert scale(ramp / 2, ramp) == pytest.approx(0.5)
+    assert scale(ramp, ramp) == scale(1.0, ramp) == 1.0
 
 
-@given(unit)
-def test_a_programme_below_minimum_staffing_yields_nothing(staffed):
-    effect = staffing_effect(staffed)
+@given(unit, st.floats(0.0, 0.95))
+def test_a_programme_below_minimum_staffing_yields_nothing(staffed, minimum):
+    effect = staffing_effect(staffed, minimum)
     assert 0.0 <= effect <= 1.0
-    if staffed <= MIN_STAFFING:
+    if staffed <= minimum:
         assert effect == 0.0
-    assert staffing_effect(1.0) == 1.0
+    assert staffing_effect(1.0, minimum) == 1.0
 
 
 def test_programme_hours_are_a_department_task_that_scales_with_openness():
@@ -96,14 +90,17 @@ def _run(**changes):
 
 
 # ---- DGA attention -------------------------------------------------------------------------------
-def test_dga_demand_adds_push_brokering_and_committees():
-    model = GovernanceModel(small_config(**{"resources.dga_hours": 1000.0}), rng=0)
+@pytest.mark.parametrize("push, silo", [(6.0, 6.0), (3.0, 9.0)])
+def test_dga_demand_adds_push_brokering_and_committees(push, silo):
+    changes = {"resources.dga_hours": 1000.0, "resources.push_hours": push,
+               "resources.cross_silo_hours": silo}  # fmt: skip
+    model = GovernanceModel(small_config(**changes), rng=0)
     dga = model.dgas[0]
     n = len(dga.portfolio)
     course = Course(0.8, 0.6, 1.0, _lines(1.0), 1.0)
     dga.steer(course)
     res = model.config.resources
-    expected = 0.8 * PUSH_HOURS * n + 0.6 * CROSS_SILO_HOURS * n + res.programme_attention * n
+    expected = 0.8 * push * n + 0.6 * silo * n + res.programme_attention * n
     assert dga.demand == pytest.approx(expected)
     assert dga.support == 1.0 and dga.unmet == 0.0
 
@@ -130,15 +127,16 @@ def test_without_coordination_costs_partners_cost_no_dga_time():
 
 
 # ---- partners: data reuse, reputation ---------------------------------------------------------
-def test_partners_produce_less_from_a_stale_catalogue():
-    model = GovernanceModel(small_config(), rng=0)
+@pytest.mark.parametrize("reuse", [0.25, 0.5])
+def test_partners_produce_less_from_a_stale_catalogue(reuse):
+    model = GovernanceModel(small_config(**{"parameters.data_reuse": reuse}), rng=0)
     model.infrastructure = model.culture = 1.0
     partner = next(p for p in model.partners if p.co_creates)
     partner.join(model.departments[0])
     partner.cooperate(fresh_data=1.0)
     fresh = partner.output
     partner.cooperate(fresh_data=0.0)
-    assert partner.output == pytest.approx(fresh * (1.0 - DATA_REUSE))
+    assert partner.output == pytest.approx(fresh * (1.0 - reuse))
 
 
 def test_burnt_partners_lower_the_citys_draw_on_the_pool():

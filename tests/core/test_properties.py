@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.core.config import ConfigError, ModelConfig
+from sim.core.config import ConfigError, ModelConfig, plausible_ranges
 from sim.core.model import COLUMNS
 from sim.core.value import DIMENSIONS
 
@@ -33,6 +33,25 @@ UNIT_COLUMNS = (
 )
 finite = {"allow_nan": False, "allow_infinity": False}
 unit = st.floats(0.0, 1.0, **finite)
+# Task hours and behavioural coefficients: anywhere in their plausible ranges (the space the
+# sensitivity and robustness analyses sample), unless a field is drawn wider below.
+TASK_HOURS = ("push_hours", "cross_silo_hours", "operation_hours", "deployment_hours",
+              "training_hours")  # fmt: skip
+PLAUSIBLE = {
+    path: bounds
+    for path, bounds in plausible_ranges().items()
+    if path.startswith("parameters.") or path.split(".")[1] in TASK_HOURS
+}
+
+
+def plausible(draw, section: str) -> dict:
+    """Every plausible field of `section`, drawn from its plausible range."""
+    out = {}
+    for path, (lo, hi) in PLAUSIBLE.items():
+        prefix, name = path.split(".")
+        if prefix == section:
+            out[name] = draw(st.integers(lo, hi) if isinstance(lo, int) else st.floats(lo, hi))
+    return out
 
 
 @st.composite
@@ -75,6 +94,7 @@ def configs(draw) -> dict:
             "initial_institutions": draw(st.floats(0.0, 0.5)),
         },
         "resources": {
+            **plausible(draw, "resources"),
             "budget": draw(st.floats(0.0, 3.0)),
             # staff_hours ≥ 1: a department needs some hours for its load to be defined
             "staff_hours": draw(st.floats(1.0, 200.0)),
@@ -95,6 +115,7 @@ def configs(draw) -> dict:
             "forced_partners": draw(st.none() | st.integers(0, co_creators)),
         },
         "parameters": {
+            **plausible(draw, "parameters"),
             "push": draw(unit),
             "base_reflex": draw(st.floats(0.0, 0.3)),
             "recruitment_rate": draw(st.floats(0.05, 0.3)),

@@ -19,16 +19,10 @@ from hypothesis.extra.numpy import arrays
 
 import sim
 from sim.core.agents import DGA, Citizen, Department, Mayor, PrivatePartner
-from sim.core.agents.citizens import (
-    AGE_GROUPS,
-    ILLECTRONISM,
-    LITERACY_THRESHOLD,
-)
+from sim.core.agents.citizens import AGE_GROUPS, ILLECTRONISM
 from sim.core.agents.department import TASKS, ration, task_weights
-from sim.core.agents.mayor import COMMITMENT_RECOVERY
-from sim.core.agents.partner import BURNT_ALIGNMENT
 from sim.core.catalogue import Catalogue
-from sim.core.config import ModelConfig
+from sim.core.config import ModelConfig, Parameters
 from sim.core.governance import (
     Constant,
     Course,
@@ -38,7 +32,6 @@ from sim.core.governance import (
     make_trajectory,
 )
 from sim.core.model import GovernanceModel
-from sim.core.openness import OUTREACH_FULL
 from sim.core.value import (
     DESTRUCTION_TO_DIMENSION,
     DESTRUCTIONS,
@@ -193,7 +186,9 @@ def recruits(
     of 0.8 leaves 32 spare hours, i.e. a slack of 0.32 when a partnership needs 100 h.
     """
     model = make_model(seed, **{"parameters.push": push, "parameters.recruitment_rate": 5.0})
-    course = Course(0.5, openness, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)  # full outreach
+    course = Course(
+        0.5, openness, 1.0, {"partnerships": Parameters().outreach_full}, 1.0
+    )  # full outreach
     set_loads(model, load)
     before = len(model.co_creation_partners)
     model.mayor.recruit(course, model.co_creators, model.departments, 1.0, need)
@@ -227,7 +222,7 @@ def test_push_keeps_recruiting_when_departments_are_full():
 
 def test_recruits_land_in_a_department_and_are_counted():
     model = make_model(1, **{"parameters.recruitment_rate": 10.0, "parameters.push": 1.0})
-    course = Course(0.5, 1.0, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)
+    course = Course(0.5, 1.0, 1.0, {"partnerships": Parameters().outreach_full}, 1.0)
     set_loads(model, 0.0)
     model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 12.0)
     active = model.co_creation_partners
@@ -260,8 +255,7 @@ def test_starved_partner_leaves_after_starvation_months_with_alignment_halved():
     assert not partner.active
     assert partner.host is None and partner.output == 0.0
     assert host.partners_hosted == 0
-    assert partner.alignment == pytest.approx(alignment * BURNT_ALIGNMENT)
-    assert BURNT_ALIGNMENT == 0.5
+    assert partner.alignment == pytest.approx(alignment * 0.5)  # parameters.burnt_alignment
 
 
 def test_a_fed_partner_stays_and_its_starvation_count_resets():
@@ -333,11 +327,12 @@ def test_no_partnership_outlives_starvation_in_a_run(starvation):
     burnt = [p for p in model.partners if p.alignment < initial[p.unique_id]]
     assert burnt, "no partner ever left"
     for p in burnt:  # halved once, however often it left
-        assert p.alignment == pytest.approx(BURNT_ALIGNMENT * initial[p.unique_id])
+        assert p.alignment == pytest.approx(0.5 * initial[p.unique_id])
 
 
-def test_burnt_alignment_does_not_compound():
-    model = make_model(**{"parameters.starvation_months": 1})
+@pytest.mark.parametrize("burnt", [0.25, 0.5])
+def test_burnt_alignment_does_not_compound(burnt):
+    model = make_model(**{"parameters.starvation_months": 1, "parameters.burnt_alignment": burnt})
     model.infrastructure = model.culture = 1.0
     partner, host = starving_partner(model)
     base = partner.alignment
@@ -346,7 +341,7 @@ def test_burnt_alignment_does_not_compound():
     partner.join(host)
     partner.cooperate(fresh_data=1.0)
     assert not partner.active
-    assert partner.alignment == pytest.approx(BURNT_ALIGNMENT * base)
+    assert partner.alignment == pytest.approx(burnt * base)
 
 
 # ---- open-data freshness -------------------------------------------------------------------------
@@ -555,7 +550,7 @@ def test_a_new_mayor_rebuilds_commitment_in_the_run():
             if month < config.months:
                 # recorded after next month's set_course, which adds one month of recovery
                 after = frame.loc[frame["month"] == month + 1, "commitment"].item()
-                assert after == pytest.approx(0.3 + COMMITMENT_RECOVERY)
+                assert after == pytest.approx(0.3 + config.parameters.commitment_recovery)
                 seen += 1
     assert seen > 0
 
@@ -856,14 +851,14 @@ def test_participation_under_open_governance_after_ten_years():
     assert all(0.02 <= s <= 0.08 for s in shares), shares
 
 
-def test_initial_illectronism_matches_insee():
-    model = make_model(11, **{"city.citizens": 5000})
-    share = float((model.population.literacy < LITERACY_THRESHOLD).mean())
+@pytest.mark.parametrize("threshold", [0.15, 0.3, 0.45])
+def test_initial_illectronism_matches_insee(threshold):
+    """Whatever the literacy threshold of illectronism, INSEE's shares hold at the start."""
+    model = make_model(11, **{"city.citizens": 5000, "parameters.literacy_threshold": threshold})
+    literacy, age = model.population.literacy, model.population.age_group
+    share = float((literacy < threshold).mean())
     assert 0.12 <= share <= 0.18
-    by_age = [
-        (model.population.literacy[model.population.age_group == g] < LITERACY_THRESHOLD).mean()
-        for g in range(len(AGE_GROUPS))
-    ]
+    by_age = [(literacy[age == g] < threshold).mean() for g in range(len(AGE_GROUPS))]
     assert by_age[-1] > 0.5 > by_age[0]  # 62% of the 75+, 3% of the 15-29 (INSEE 2019)
     assert by_age == sorted(by_age)
     assert ILLECTRONISM[-1] == 0.62

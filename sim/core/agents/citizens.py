@@ -14,13 +14,12 @@ from typing import Protocol
 import mesa
 import numpy as np
 
+from sim.core.config import Parameters
+
 AGE_GROUPS = ("15-29", "30-44", "45-59", "60-74", "75+")
 AGE_SHARES = np.array([0.23, 0.24, 0.25, 0.18, 0.10])  # adults, France (INSEE, rounded)
 ILLECTRONISM = np.array([0.03, 0.05, 0.10, 0.24, 0.62])  # by age group (INSEE 2021 profile)
-LITERACY_THRESHOLD = 0.3  # below: illectronic (cannot use online services unaided)
-LITERACY_BOOST = 0.15  # literacy gained by one mediation session (assumption)
 YEAR = 12  # months: participation is reported as residents who took part in the last year
-PROPENSITY_SPREAD = 2.0  # σ of the log-normal participation propensity (mean 1): 90-9-1 inequality
 
 
 @dataclass
@@ -38,22 +37,29 @@ class CitizenOutcome:
 
 
 class Population:
-    """State of all residents as arrays (index i = Citizen agent i)."""
+    """State of all residents as arrays (index i = Citizen agent i).
 
-    def __init__(self, n: int, rng: np.random.Generator) -> None:
+    `params` gives the literacy threshold of illectronism and the spread of the participation
+    propensity (the default parameters when omitted); the illectronic share of each age group is
+    INSEE's whatever the threshold, since initial literacy is drawn on either side of it.
+    """
+
+    def __init__(self, n: int, rng: np.random.Generator, params: Parameters | None = None) -> None:
+        params = Parameters() if params is None else params
+        threshold = params.literacy_threshold
         self.age_group = rng.choice(len(AGE_GROUPS), size=n, p=AGE_SHARES).astype(np.int8)
         illectronic = rng.random(n) < ILLECTRONISM[self.age_group]
         self.literacy = np.where(
             illectronic,
-            rng.uniform(0.02, LITERACY_THRESHOLD, n),
-            LITERACY_THRESHOLD + (1 - LITERACY_THRESHOLD) * rng.beta(2.0, 2.0, n),
+            rng.uniform(0.02, threshold, n),
+            threshold + (1 - threshold) * rng.beta(2.0, 2.0, n),
         )
         self.status = np.clip(0.5 * self.literacy + 0.5 * rng.random(n), 0.0, 1.0)
         self.trust = rng.beta(5.0, 5.0, n)
         # Heavy-tailed propensity (log-normal of mean 1): a few residents do most of the
         # participating (90-9-1); better-off residents participate more (the socio-economic gap
         # of participatory budgets).
-        spread = PROPENSITY_SPREAD
+        spread = params.propensity_spread
         self.base_propensity = rng.lognormal(-0.5 * spread**2, spread, n) * (0.5 + self.status)
         self.propensity = self.base_propensity.copy()
         self.privacy_concern = rng.random(n)
@@ -80,13 +86,13 @@ class Population:
         mediation: float,
         implementation: float,
         breaches: int,
-        params,
+        params: Parameters,
         fatigue: bool,
         month: int = 0,
     ) -> CitizenOutcome:
         """Stage 5 for everyone at once (see docs/ODD.md §7.5 for each equation)."""
         n = self.size
-        illectronic = self.literacy < LITERACY_THRESHOLD
+        illectronic = self.literacy < params.literacy_threshold
         users = rng.random(n) < self.literacy * availability
         harm = digitisation * (1.0 - mediation)  # felt by each illectronic resident
 
@@ -117,7 +123,7 @@ class Population:
         self.participated = rng.random(n) < -np.expm1(-pull * self.propensity * self.trust)
         self.last_participation[self.participated] = month
         reached = illectronic & (rng.random(n) < params.inclusion_rate * mediation)
-        self.literacy[reached] = np.minimum(1.0, self.literacy[reached] + LITERACY_BOOST)
+        self.literacy[reached] = np.minimum(1.0, self.literacy[reached] + params.literacy_boost)
 
         # Counts over n: bit-identical to bool.mean() (an exact integer sum, then one division).
         count = np.count_nonzero
@@ -133,7 +139,7 @@ class Population:
             harm=count(illectronic) / n * harm,
             trust=float(self.trust.mean()),
             trust_gap=float(top - bottom),
-            illectronism=count(self.literacy < LITERACY_THRESHOLD) / n,
+            illectronism=count(self.literacy < params.literacy_threshold) / n,
         )
 
 

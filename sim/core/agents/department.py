@@ -27,14 +27,6 @@ NAMES = (
     "citizen relations",
 )
 TASKS = ("operation", "training", "programmes", "data_upkeep", "partnerships", "answers")
-OPERATION_HOURS = 6.0  # h/month to run the tools at full infrastructure (assumption)
-DEPLOYMENT_HOURS = 10.0  # h/month of deployment projects at full proactivity (assumption)
-TRAINING_HOURS = 4.0  # h/month of training when the HR line is fully funded (assumption)
-TRAINING_BUDGET = 0.2  # M€/month of HR budget that funds full training (assumption)
-MATURITY_DECAY = 0.002  # skills fade without practice (half-life ≈ 29 years; assumption)
-TOOLS_LEARNING = 0.3  # learning by using the tools, relative to full training (assumption)
-# Data-sharing reflex (source §3.2, Courmont): culture and charters build it, silos erode it.
-REFLEX_CULTURE, REFLEX_INSTITUTIONS, REFLEX_SILO = 0.4, 0.3, 0.2
 _TASK_INDEX = {task: i for i, task in enumerate(TASKS)}
 
 
@@ -127,12 +119,13 @@ class Department(mesa.Agent):
         """This month's demand for hours, task by task (the order of TASKS)."""
         m = self.model
         res = m.config.resources
-        deployment = DEPLOYMENT_HOURS * course.proactivity * course.commitment * self.dga_support
+        deployment = res.deployment_hours * course.proactivity * course.commitment
+        deployment *= self.dga_support
         self.demand = np.array(
             [
-                OPERATION_HOURS * m.infrastructure + deployment,
+                res.operation_hours * m.infrastructure + deployment,
                 work.training,
-                res.programme_hours * scale(course.openness),
+                res.programme_hours * scale(course.openness, m.config.parameters.open_ramp),
                 updates_intended * work.update_cost,
                 self.partners_hosted * work.per_partner,
                 res.answer_hours * work.pending,
@@ -141,24 +134,27 @@ class Department(mesa.Agent):
         return self.demand
 
     def reflex(self) -> float:
-        """Data-sharing reflex r_d: rises with culture and institutions, falls with silos (§3.2)."""
+        """Data-sharing reflex r_d: culture and charters build it, silos erode it (source §3.2,
+        Courmont 2019)."""
         override = self.model.config.mechanisms.reflex_override
         if override is not None:
             return override
         m = self.model
-        base = m.config.parameters.base_reflex
+        params = m.config.parameters
         value = (
-            base
-            + REFLEX_CULTURE * m.culture
-            + REFLEX_INSTITUTIONS * m.institutions
-            - REFLEX_SILO * self.silo * (1 - m.culture)
+            params.base_reflex
+            + params.reflex_culture * m.culture
+            + params.reflex_institutions * m.institutions
+            - params.reflex_silo * self.silo * (1 - m.culture)
         )
         return min(1.0, max(0.0, value))
 
     def learn(self, training_intensity: float) -> None:
         """Maturity grows with training hours actually given, and with the tools in use."""
         m = self.model
-        rate = m.config.parameters.maturity_growth
+        params = m.config.parameters
         trained = self.fraction("training") * training_intensity
-        growth = rate * (trained + TOOLS_LEARNING * m.infrastructure) * (1 - self.maturity)
-        self.maturity = min(1.0, max(0.0, self.maturity + growth - MATURITY_DECAY * self.maturity))
+        learning = trained + params.tools_learning * m.infrastructure
+        growth = params.maturity_growth * learning * (1 - self.maturity)
+        decay = params.maturity_decay * self.maturity
+        self.maturity = min(1.0, max(0.0, self.maturity + growth - decay))

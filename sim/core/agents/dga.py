@@ -13,9 +13,6 @@ if TYPE_CHECKING:
     from sim.core.agents.department import Department
     from sim.core.governance import Course
 
-PUSH_HOURS = 6.0  # h/month per department to drive deployment at full proactivity
-CROSS_SILO_HOURS = 6.0  # h/month per department to broker transversal data projects
-
 
 class DGA(mesa.Agent):
     """Administrative steering of a portfolio of departments.
@@ -39,13 +36,15 @@ class DGA(mesa.Agent):
 
     def steer(self, course: Course) -> None:
         """Stage 2: spread attention over push, brokering and committees; set support."""
-        res, mech = self.model.config.resources, self.model.config.mechanisms
+        config = self.model.config
+        res, mech = config.resources, config.mechanisms
         n = len(self.portfolio)
         hosted = sum(d.partners_hosted for d in self.portfolio)
         per_partner = res.dga_partner_hours if mech.coordination_costs else 0.0
-        push = course.proactivity * course.commitment * PUSH_HOURS * n
-        broker = course.openness * (CROSS_SILO_HOURS * n + per_partner * hosted)
-        committees = scale(course.openness) * res.programme_attention * n
+        push = course.proactivity * course.commitment * res.push_hours * n
+        broker = course.openness * (res.cross_silo_hours * n + per_partner * hosted)
+        committees = scale(course.openness, config.parameters.open_ramp) * res.programme_attention
+        committees *= n
         self.demand = push + broker + committees
         used = min(self.demand, self.hours)
         self.support = used / self.demand if self.demand > 0 else 1.0

@@ -10,18 +10,12 @@ from typing import TYPE_CHECKING
 import mesa
 
 from sim.core.governance import Course, Trajectory, budget_shares, make_trajectory
-from sim.core.openness import OUTREACH_FULL, funding
+from sim.core.openness import funding
 
 if TYPE_CHECKING:
     from sim.core.agents.city import City
     from sim.core.agents.department import Department
     from sim.core.agents.partner import PrivatePartner
-
-COMMITMENT_RECOVERY = 0.05  # per month: a new executive regains "pilotage fort" within a year
-REELECTION_MIDPOINT = 0.45  # legitimacy at which re-election is a coin toss (assumption)
-REELECTION_SPREAD = 0.08  # logistic spread of re-election in legitimacy (assumption)
-BUDGET_FLOOR = 0.6  # share of the base budget voted whatever the legitimacy (assumption)
-BUDGET_LEGITIMACY = 0.8  # extra share a fully trusted executive obtains (Moore 1995; assumption)
 
 
 class Mayor(mesa.Agent):
@@ -47,16 +41,20 @@ class Mayor(mesa.Agent):
         """Stage 1: read (p, o) from the trajectory and split this month's budget."""
         p, o = self.trajectory.point(month, infrastructure, culture)
         budget = self.budget()
-        self.commitment = min(1.0, self.commitment + COMMITMENT_RECOVERY)
+        recovery = self.model.config.parameters.commitment_recovery
+        self.commitment = min(1.0, self.commitment + recovery)
         lines = {k: share * budget for k, share in budget_shares(p, o).items()}
         return Course(p, o, budget, lines, self.commitment)
 
     def budget(self) -> float:
-        """Budget = base × (0.6 + 0.8 · legitimacy): trust authorises spending (Moore 1995)."""
-        base = self.model.config.resources.budget
-        if not self.model.config.mechanisms.legitimacy_budget:
+        """Budget = base × (floor + legitimacy share · legitimacy): trust authorises spending
+        (Moore 1995); 0.6 + 0.8 L by default."""
+        config = self.model.config
+        base = config.resources.budget
+        if not config.mechanisms.legitimacy_budget:
             return base
-        return base * (BUDGET_FLOOR + BUDGET_LEGITIMACY * self.legitimacy)
+        params = config.parameters
+        return base * (params.budget_floor + params.budget_legitimacy * self.legitimacy)
 
     def recruit(
         self,
@@ -85,7 +83,7 @@ class Mayor(mesa.Agent):
         hosts = rng.integers(0, len(departments), len(candidates))
         slack = 1.0 if need <= 0.0 else fmean(min(1.0, d.spare / need) for d in departments)
         startup = self.model.config.resources.programme_startup
-        outreach = funding(course.lines["partnerships"], startup, OUTREACH_FULL) * staffing
+        outreach = funding(course.lines["partnerships"], startup, params.outreach_full) * staffing
         expected = params.recruitment_rate * course.openness * outreach
         expected *= params.push + (1.0 - params.push) * slack
         reputation = sum(c.base_alignment for c in candidates)
@@ -102,7 +100,9 @@ class Mayor(mesa.Agent):
 
     def reelection_probability(self) -> float:
         """Logistic in legitimacy: a trusted mayor is likely to keep office."""
-        return 1.0 / (1.0 + math.exp(-(self.legitimacy - REELECTION_MIDPOINT) / REELECTION_SPREAD))
+        params = self.model.config.parameters
+        spread = params.reelection_spread
+        return 1.0 / (1.0 + math.exp(-(self.legitimacy - params.reelection_midpoint) / spread))
 
     def face_election(self) -> bool:
         """Municipal election (every 72 months, the French mandate). Returns True if re-elected.

@@ -19,10 +19,6 @@ DATA_APPETITE = {
     "university": 0.3,
     "utility": 0.5,
 }
-DATA_REUSE = 0.5  # share of a partner's potential that rests on fresh open data (assumption)
-STARVED_BELOW = 0.5  # a partnership receiving under half its hours is starved that month
-IDLE_BELOW = 0.1  # ... and one whose work yields under 10% of its potential is idle (assumption)
-BURNT_ALIGNMENT = 0.5  # alignment kept by a partner who left disappointed (reputation)
 
 
 class PrivatePartner(mesa.Agent):
@@ -32,9 +28,9 @@ class PrivatePartner(mesa.Agent):
     (start-ups, associations, universities, utilities) join when solicited and aligned, need hours
     of their host department and DGA attention, and contribute
     capability × min(1, hours received / hours needed) × I × C × data reuse, where data reuse is
-    (1 − DATA_REUSE) + DATA_REUSE × the fresh share of the open-data catalogue (co-created services
-    reuse the city's data). One starved for several months leaves ("ça demande énormément de
-    temps", source §3.6).
+    (1 − r) + r × the fresh share of the open-data catalogue, r = `parameters.data_reuse`
+    (co-created services reuse the city's data). One starved or idle for several months leaves
+    ("ça demande énormément de temps", source §3.6).
     """
 
     model: City
@@ -70,15 +66,15 @@ class PrivatePartner(mesa.Agent):
         if not (self.active and self.co_creates):
             return
         m = self.model
-        host = self.host
+        params, host = m.config.parameters, self.host
         self.hours_share = min(host.fraction("partnerships"), host.dga_support)
-        reuse = (1.0 - DATA_REUSE) + DATA_REUSE * fresh_data
+        reuse = (1.0 - params.data_reuse) + params.data_reuse * fresh_data
         productivity = min(1.0, self.hours_share) * m.technology * m.culture * reuse
         self.output = self.capability * productivity
-        starved = self.hours_share < STARVED_BELOW or productivity < IDLE_BELOW
+        starved = self.hours_share < params.starved_below or productivity < params.idle_below
         self.months_starved = self.months_starved + 1 if starved else 0
         forced = m.config.mechanisms.forced_partners is not None
-        if not forced and self.months_starved >= m.config.parameters.starvation_months:
+        if not forced and self.months_starved >= params.starvation_months:
             # A disappointed partner is harder to win back (once: it does not compound).
-            self.alignment = BURNT_ALIGNMENT * self.base_alignment
+            self.alignment = params.burnt_alignment * self.base_alignment
             self.leave()
