@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core import model, openness
-from sim.core.agents import citizens, department, dga, mayor, partner
+from sim.core.agents import citizens, department, partner
 from sim.core.config import ModelConfig, validate
 from sim.core.governance import Course, budget_shares, make_trajectory
 from sim.core.outputs import COLUMNS, Recorder
@@ -37,13 +37,9 @@ from sim.core.value import account, weight_profile
 # threshold + (1 − threshold) Beta(2, 2) above; trust Beta(5, 5); maturity uniform(0.1, 0.3);
 # silo uniform(0.5, 1.5); privacy concern uniform(0, 1); co-creators' kinds in rotation.
 ILLECTRONIC_SHARE = float(citizens.AGE_SHARES @ citizens.ILLECTRONISM)
-ILLECTRONIC_LITERACY = (0.02 + citizens.LITERACY_THRESHOLD) / 2
-LITERATE_LITERACY = citizens.LITERACY_THRESHOLD + (1 - citizens.LITERACY_THRESHOLD) * 0.5
 INITIAL_TRUST, INITIAL_MATURITY, SILO, PRIVACY_CONCERN = 0.5, 0.2, 1.0, 0.5
 CO_CREATOR_APPETITE = float(np.mean([partner.DATA_APPETITE[k] for k in partner.KINDS[1:]]))
-LITERACY = ILLECTRONIC_SHARE * ILLECTRONIC_LITERACY + (1 - ILLECTRONIC_SHARE) * LITERATE_LITERACY
 # Propensity: log-normal of mean 1 × (0.5 + status), status = literacy/2 + uniform(0, 1)/2.
-PROPENSITY = 0.5 + 0.5 * LITERACY + 0.25
 TASKS = 6  # operation, training, programmes, data upkeep, partnerships, answers
 
 
@@ -107,6 +103,15 @@ class Catalogue:
             self.bins[0] += (1.0 - self.published) * probability
 
 
+def literacies(threshold: float) -> tuple[float, float, float]:
+    """Mean literacy of the illectronic (the midpoint of their range), of the whole population,
+    and the mean participation propensity that implies."""
+    illectronic = (0.02 + threshold) / 2
+    literate = threshold + (1 - threshold) * 0.5
+    mean = ILLECTRONIC_SHARE * illectronic + (1 - ILLECTRONIC_SHARE) * literate
+    return illectronic, mean, 0.5 + 0.5 * mean + 0.25
+
+
 class AggregateModel:
     """The agent model's monthly step on aggregate quantities; deterministic (see module doc)."""
 
@@ -127,7 +132,12 @@ class AggregateModel:
         self.burnt = 0.0  # inactive candidates who left disappointed
         if config.mechanisms.forced_partners is not None:
             self.streak[0] = config.mechanisms.forced_partners
-        self.illectronic, self.literacy, self.propensity = ILLECTRONIC_SHARE, LITERACY, PROPENSITY
+        self.p, self.r = config.parameters, config.resources
+        self.illectronic_literacy, literacy, self.mean_propensity = literacies(
+            self.p.literacy_threshold
+        )
+        self.illectronic, self.literacy = ILLECTRONIC_SHARE, literacy
+        self.propensity = self.mean_propensity
         self.trust, self.participated, self.pending = INITIAL_TRUST, 0.0, 0.0
         self.recent: deque[float] = deque(maxlen=citizens.YEAR)
         self.recorder = Recorder(config.months)
@@ -170,8 +180,8 @@ class AggregateModel:
         p, o = self.trajectory.point(self.month, self.infrastructure, self.culture)
         budget = self.config.resources.budget
         if self.config.mechanisms.legitimacy_budget:
-            budget *= mayor.BUDGET_FLOOR + mayor.BUDGET_LEGITIMACY * self.legitimacy
-        self.commitment = min(1.0, self.commitment + mayor.COMMITMENT_RECOVERY)
+            budget *= self.p.budget_floor + self.p.budget_legitimacy * self.legitimacy
+        self.commitment = min(1.0, self.commitment + self.p.commitment_recovery)
         lines = {k: share * budget for k, share in budget_shares(p, o).items()}
         return Course(p, o, budget, lines, self.commitment)
 
@@ -187,9 +197,9 @@ class AggregateModel:
         """Stage 2 on one pool of DGA attention: (support, unmet hours)."""
         res, d = self.config.resources, self.config.city.departments
         per_partner = res.dga_partner_hours if self.config.mechanisms.coordination_costs else 0.0
-        asked = course.proactivity * course.commitment * dga.PUSH_HOURS * d
-        asked += course.openness * (dga.CROSS_SILO_HOURS * d + per_partner * self.partners)
-        asked += openness.scale(course.openness) * res.programme_attention * d
+        asked = course.proactivity * course.commitment * self.r.push_hours * d
+        asked += course.openness * (self.r.cross_silo_hours * d + per_partner * self.partners)
+        asked += openness.scale(course.openness, self.p.open_ramp) * res.programme_attention * d
         used = min(asked, self.config.city.dgas * res.dga_hours)
         return (used / asked if asked > 0 else 1.0), asked - used
 
@@ -198,8 +208,8 @@ class AggregateModel:
         override = self.config.mechanisms.reflex_override
         if override is not None:
             return override
-        C, Q, d = self.culture, self.institutions, department
-        value = d.REFLEX_CULTURE * C + d.REFLEX_INSTITUTIONS * Q - d.REFLEX_SILO * SILO * (1 - C)
+        C, Q, d = self.culture, self.institutions, self.p
+        value = d.reflex_culture * C + d.reflex_institutions * Q - d.reflex_silo * SILO * (1 - C)
         return min(1.0, max(0.0, self.config.parameters.base_reflex + value))
 
     def _hours(self, course: Course) -> Hours:
@@ -207,13 +217,13 @@ class AggregateModel:
         res, d = self.config.resources, self.config.city.departments
         support, unmet = self._support(course)
         reflex = self._reflex()
-        update_cost = res.update_hours * (1.0 - model.UPDATE_TOOLS * self.infrastructure)
-        deployment = department.DEPLOYMENT_HOURS * course.proactivity * course.commitment * support
-        funded = min(1.0, course.lines["organisation"] / department.TRAINING_BUDGET)
+        update_cost = res.update_hours * (1.0 - self.p.update_tools * self.infrastructure)
+        deployment = self.r.deployment_hours * course.proactivity * course.commitment * support
+        funded = min(1.0, course.lines["organisation"] / self.p.training_budget)
         demand = np.array([
-            d * (department.OPERATION_HOURS * self.infrastructure + deployment),
-            d * department.TRAINING_HOURS * funded,
-            d * res.programme_hours * openness.scale(course.openness),
+            d * (self.r.operation_hours * self.infrastructure + deployment),
+            d * self.r.training_hours * funded,
+            d * res.programme_hours * openness.scale(course.openness, self.p.open_ramp),
             self.catalogue.intended(reflex) * update_cost,
             self.partners * self._per_partner(),
             d * res.answer_hours * self.pending,
@@ -225,11 +235,16 @@ class AggregateModel:
         affordable = allocation[3] / update_cost if update_cost > 0 else math.inf
         updated = self.catalogue.update(reflex, affordable)
         capability = (self.technology * self.culture * self.institutions) ** (1.0 / 3.0)
-        staffing = openness.staffing_effect(served[2])
+        staffing = openness.staffing_effect(served[2], self.p.min_staffing)
         lines, startup = course.lines, res.programme_startup
-        platform = openness.funding(0.5 * lines["participation"], startup, openness.PLATFORM_FULL)
-        outreach = openness.funding(lines["partnerships"], startup, openness.OUTREACH_FULL)
-        practice = openness.scale(course.openness) * staffing * 0.5 * (platform + outreach)
+        platform = openness.funding(0.5 * lines["participation"], startup, self.p.platform_full)
+        outreach = openness.funding(lines["partnerships"], startup, self.p.outreach_full)
+        practice = (
+            openness.scale(course.openness, self.p.open_ramp)
+            * staffing
+            * 0.5
+            * (platform + outreach)
+        )
         return Hours(support, unmet, demand, served, capacity, float(allocation.sum()), updated,
                      staffing, platform, outreach, served[5] * capability, practice,
                      course.openness * support * staffing)  # fmt: skip
@@ -237,12 +252,12 @@ class AggregateModel:
     def _partners_work(self, course: Course, hours: Hours) -> float:
         """Stage 4: the partners produce or starve; the mayor recruits with spare capacity."""
         share = min(hours.served[4], hours.support)
-        reuse = (1.0 - partner.DATA_REUSE) + partner.DATA_REUSE * self.catalogue.fresh
+        reuse = (1.0 - self.p.data_reuse) + self.p.data_reuse * self.catalogue.fresh
         productivity = min(1.0, share) * self.technology * self.culture * reuse
         output = self.partners * productivity  # mean capability 1 (uniform 0.5–1.5)
         if self.config.mechanisms.forced_partners is not None:
             return output
-        if share < partner.STARVED_BELOW or productivity < partner.IDLE_BELOW:
+        if share < self.p.starved_below or productivity < self.p.idle_below:
             self.burnt += self.streak[-1]  # those at the end of their patience leave, burnt
             self.streak = np.concatenate(([0.0], self.streak[:-1]))
         else:
@@ -262,7 +277,7 @@ class AggregateModel:
         expected *= params.push + (1.0 - params.push) * slack
         fresh = max(0.0, self.candidates - self.partners - self.burnt)
         from_fresh = fresh * min(1.0, expected / self.candidates)
-        from_burnt = self.burnt * min(1.0, expected * partner.BURNT_ALIGNMENT / self.candidates)
+        from_burnt = self.burnt * min(1.0, expected * self.p.burnt_alignment / self.candidates)
         self.burnt -= from_burnt
         self.streak[0] += from_fresh + from_burnt
 
@@ -271,20 +286,20 @@ class AggregateModel:
         active = self.vendors + self.partners
         appetites = self.vendors * partner.DATA_APPETITE["vendor"]
         appetite = (appetites + self.partners * CO_CREATOR_APPETITE) / active if active else 0.0
-        circle = 1.0 + self.partners / model.PRIVACY_CIRCLE
-        charters = 1.0 - model.PRIVACY_CHARTERS * self.institutions
-        return self.infrastructure * (model.APPETITE_FLOOR + appetite) * circle * charters
+        circle = 1.0 + self.partners / self.p.privacy_circle
+        charters = 1.0 - self.p.privacy_charters * self.institutions
+        return self.infrastructure * (self.p.appetite_floor + appetite) * circle * charters
 
     def _residents_react(self, course: Course, hours: Hours, breaches: float) -> dict[str, float]:
         """Stage 5 for one representative resident per group (see docs/ODD.md §7.5)."""
         params, mech, I = self.config.parameters, self.config.mechanisms, self.infrastructure
         half = 0.5 * course.lines["participation"]
-        mediation = openness.funding(half, 0.0, openness.MEDIATION_FULL) if mech.mediation else 0.0
+        mediation = openness.funding(half, 0.0, self.p.mediation_full) if mech.mediation else 0.0
         platform = self.technology * hours.platform * hours.staffing
-        availability = I * (1 - model.MATURITY_SHARE + model.MATURITY_SHARE * self.maturity)
+        availability = I * (1 - self.p.maturity_share + self.p.maturity_share * self.maturity)
         z, answered, harm = self.illectronic, self.participated, I * (1.0 - mediation)
         users = min(1.0, self.literacy * availability)
-        literate_users = min(1.0 - z, max(0.0, self.literacy - z * ILLECTRONIC_LITERACY)
+        literate_users = min(1.0 - z, max(0.0, self.literacy - z * self.illectronic_literacy)
                              * availability)  # fmt: skip
         pulls = (
             answered * (hours.implementation - self.trust)
@@ -294,7 +309,7 @@ class AggregateModel:
         self.trust += params.trust_step * pulls
         if mech.fatigue:
             tired = self.propensity * (1.0 - params.fatigue_rate * (1.0 - hours.implementation))
-            tired += params.fatigue_recovery * hours.implementation * (PROPENSITY - tired)
+            tired += params.fatigue_recovery * hours.implementation * (self.mean_propensity - tired)
             self.propensity += answered * (tired - self.propensity)
         vulnerability = (0.5 + 1.0 - self.literacy) * (0.5 + PRIVACY_CONCERN)
         self.trust -= params.breach_trust_drop * breaches * vulnerability
@@ -305,7 +320,7 @@ class AggregateModel:
         self.pending = 100.0 * self.participated * self.propensity
         reached = z * min(1.0, params.inclusion_rate * mediation)
         self.illectronic = z - reached  # one boost lifts the mean illectronic resident over
-        self.literacy = min(1.0, self.literacy + citizens.LITERACY_BOOST * reached)
+        self.literacy = min(1.0, self.literacy + self.p.literacy_boost * reached)
         self.legitimacy += params.legitimacy_smoothing * (self.trust - self.legitimacy)
         year = 1.0 - float(np.prod(1.0 - np.array(self.recent)))
         return {"users": users, "participation": self.participated, "participation_year": year,
@@ -323,23 +338,23 @@ class AggregateModel:
             gate_I = model.sigmoid((I - params.technology_threshold) / params.prerequisite_width)
         drive_C = (
             lines["organisation"]
-            + model.CULTURE_DRIVE_PRACTICE * hours.practice
-            + model.CULTURE_DRIVE_CROSS_SILO * hours.cross_silo
+            + self.p.culture_drive_practice * hours.practice
+            + self.p.culture_drive_cross_silo * hours.cross_silo
         )
         dC = params.culture_growth * drive_C * gate_I * (1 - C) - params.culture_decay * C
         gate_C = 1.0
         if mech.culture_prerequisite:
             gate_C = model.sigmoid((C - params.culture_threshold) / params.prerequisite_width)
-        funded = min(1.0, lines["institutions"] / model.INSTITUTION_BUDGET)
+        funded = min(1.0, lines["institutions"] / self.p.institution_budget)
         dQ = params.institution_growth * hours.practice * C * funded * gate_C * (1 - Q)
         dQ -= params.institution_decay * Q
         self.infrastructure = min(1.0, max(0.0, I + dI))
         self.culture = min(1.0, max(0.0, C + dC))
         self.institutions = min(1.0, max(0.0, Q + dQ))
-        intensity = min(1.0, lines["organisation"] / department.TRAINING_BUDGET)
-        learning = hours.served[1] * intensity + department.TOOLS_LEARNING * self.infrastructure
+        intensity = min(1.0, lines["organisation"] / self.p.training_budget)
+        learning = hours.served[1] * intensity + self.p.tools_learning * self.infrastructure
         m = self.maturity
-        m += params.maturity_growth * learning * (1 - m) - department.MATURITY_DECAY * m
+        m += params.maturity_growth * learning * (1 - m) - self.p.maturity_decay * m
         self.maturity = min(1.0, max(0.0, m))
         self.catalogue.publish(params.publish_rate * hours.practice * self.technology)
 
@@ -347,14 +362,14 @@ class AggregateModel:
         """Stage 7: the agent model's generators and destruction on the aggregate state."""
         params, cat = self.config.parameters, self.catalogue
         I, C, mediation = self.infrastructure, self.culture, residents["mediation"]
-        skills = 1 - model.MATURITY_SHARE + model.MATURITY_SHARE * self.maturity
+        skills = 1 - self.p.maturity_share + self.p.maturity_share * self.maturity
         year = residents["participation_year"]
         generators = np.array([
             I * skills * hours.served[0],
             residents["users"] * skills,
-            I * (model.INTRINSIC_CULTURE * C + model.INTRINSIC_MEDIATION * mediation),
-            cat.fresh * (model.TRANSPARENCY_BASE + (1 - model.TRANSPARENCY_BASE) * I),
-            min(1.0, year / model.PARTICIPATION_REFERENCE) * hours.implementation,
+            I * (self.p.intrinsic_culture * C + self.p.intrinsic_mediation * mediation),
+            cat.fresh * (self.p.transparency_base + (1 - self.p.transparency_base) * I),
+            min(1.0, year / self.p.participation_reference) * hours.implementation,
             params.co_creation_value * output + hours.cross_silo * C * self.technology,
         ])  # fmt: skip
         destruction = np.array([
@@ -387,7 +402,7 @@ class AggregateModel:
 
     def _face_election(self) -> bool:
         """The mayor's rule with its more likely outcome: re-elected when Pr(re-election) ≥ ½."""
-        odds = (self.legitimacy - mayor.REELECTION_MIDPOINT) / mayor.REELECTION_SPREAD
+        odds = (self.legitimacy - self.p.reelection_midpoint) / self.p.reelection_spread
         if 1.0 / (1.0 + math.exp(-odds)) >= 0.5:
             return True
         self.commitment = self.config.parameters.new_mayor_commitment

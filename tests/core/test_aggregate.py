@@ -16,14 +16,14 @@ from conftest import SMALL_CITY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.core.agents.mayor import REELECTION_MIDPOINT
-from sim.core.agents.partner import BURNT_ALIGNMENT
 from sim.core.aggregate import AggregateModel, Catalogue
-from sim.core.config import ConfigError, ModelConfig
+from sim.core.config import ConfigError, ModelConfig, Parameters
 from sim.core.outputs import COLUMNS
 from sim.core.value import DIMENSIONS
 from sim.runs.runner import run, run_aggregate
 
+REELECTION_MIDPOINT = Parameters().reelection_midpoint
+BURNT_ALIGNMENT = Parameters().burnt_alignment
 STOCKS = ("infrastructure", "culture", "institutions")
 UNIT = (
     *STOCKS,
