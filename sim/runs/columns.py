@@ -189,6 +189,12 @@ LABELS = _entries(
         ("scenarios", "", "the job's list of scenarios (JSON), when swept"),
         ("replications", "count", "the job's number of replications, when swept"),
         ("root_seed", "", "the job's root seed (`seed=`), when swept"),
+        (
+            "parameter_set",
+            "",
+            "with `ensemble=`: the parameter set replication k drew (its `set` number in the "
+            "calibration's prior sample), the same in every scenario; absent: no ensemble",
+        ),
     ]
 )
 
@@ -220,11 +226,6 @@ SUMMARY = _entries(
 # ---- the advisors' report (python -m sim compare): runs.csv and its long summary.csv ----------
 REPORT = _entries(
     [
-        (
-            "parameter_set",
-            "index",
-            "parameter set a replication drew from an ensemble (absent: defaults throughout)",
-        ),
         ("versus", "", "the other scenario of a paired statistic (empty for one-scenario rows)"),
         ("statistic", "", "which number the row holds (see the report's annex for each name)"),
         ("value", "", "the number itself; every figure the report quotes is one row"),
@@ -284,7 +285,41 @@ EXPERIMENT_SPECIFIC = {
     "phase": _entries([("level", "", "resource level file the grid ran under")]),
     "plateau": _entries([("level", "value units/month", "fitted asymptote of one run's flow")]),
     "p1_oat": _entries([("value", "", "the changed parameter's value")]),
-}
+    "calibration": _entries(
+        [
+            ("set", "", "the parameter set's number in the prior sample (ensemble: parameter_set)"),
+            *((f"P{i}", "true/false", f"pattern P{i} holds for the set") for i in range(1, 9)),
+            ("participation_year", SHARE, "open: share who took part in the last 12 months, "
+             "mean over months 25-144, median over the set's seeds"),
+            ("illectronism_decline", "points/year", "open: fall of illectronism per year, "
+             "median over the set's seeds"),
+            ("stale_share", SHARE, "open: stale share of published datasets, mean over the last "
+             "12 months, median over the set's seeds"),
+            ("distance", "", "ABC distance: the largest target distance (≤ tolerance: accepted)"),
+            *((f"distance_{t}", "", f"distance to the {t} target: 0 at its centre, 1 at either "
+               "end of its interval") for t in ("participation", "illectronism_decline",
+                                                "stale_share")),
+            ("constraint", "", "a calibration target or a pattern required to hold"),
+            ("statistic", "", "the per-set column the constraint reads"),
+            ("low", "", "lower end of the target's accepted interval"),
+            ("high", "", "upper end of the target's accepted interval"),
+            ("centre", "", "the target's reported central value"),
+            ("unit", "", "unit of the target's statistic"),
+            ("source", "", "where the target comes from"),
+            ("prior_median", "", "median of the statistic over the prior sample"),
+            ("share_prior", SHARE, "share of the prior sample meeting the constraint"),
+            ("prior_low", "", "lower end of the parameter's plausible range (the prior)"),
+            ("prior_high", "", "upper end of the parameter's plausible range"),
+            ("prior_p05", "", "5th percentile of the parameter over the prior sample"),
+            ("prior_p95", "", "95th percentile of the parameter over the prior sample"),
+            ("posterior_p05", "", "5th percentile over the accepted sets"),
+            ("posterior_median", "", "median over the accepted sets"),
+            ("posterior_p95", "", "95th percentile over the accepted sets"),
+            ("width_ratio", "ratio", "posterior 5-95% width ÷ prior 5-95% width"),
+            ("constrained", "true/false", "width_ratio < 0.75: the targets narrow the parameter"),
+        ]
+    ),
+}  # fmt: skip
 
 FAILURES = _entries(
     [

@@ -38,7 +38,11 @@ from sim.core.config import ConfigError
 from sim.runs.files import write_json
 from sim.runs.jobspec import plain_data
 from sim.runs.provenance import provenance
-from sim.studies import pattern_experiments, patterns  # noqa: F401  (registers P1–P8, oat, ...)
+from sim.studies import (  # noqa: F401  (registers P1–P8, oat, calibration, ...)
+    calibration,
+    pattern_experiments,
+    patterns,
+)
 from sim.studies.context import (
     EXPERIMENTS,
     Context,
