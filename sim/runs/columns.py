@@ -26,10 +26,9 @@ import pandas as pd
 
 from sim.core.config import ModelConfig
 from sim.core.value import DESTRUCTIONS, DIMENSIONS, GENERATORS
+from sim.runs.experiment_columns import EXPERIMENT_ROWS, SHARE, SPECIFIC_ROWS, VALUE
 from sim.runs.files import atomic_write
 
-SHARE = "share [0, 1]"
-VALUE = "value units/month"  # the model's own scale: compare scenarios, not absolute levels
 VALUE_NOTE = (
     "Value units are the model's own scale (a weighted sum over the nine dimensions, weights "
     "from `model.weights`): differences between scenarios are meaningful, absolute levels are not."
@@ -232,94 +231,9 @@ REPORT = _entries(
     ]
 )
 
-# ---- experiments (python -m sim +experiment=NAME): results/<name>/*.csv -----------------------
-EXPERIMENT = _entries(
-    [
-        ("pattern", "", "pattern id, P1–P8 (docs/ODD.md §1.2)"),
-        ("figure", "", "name of a pattern figure (sim/studies/patterns.py): a share, median, …"),
-        ("ci_low", "", "lower end of the 95% interval (Wilson for shares, bootstrap for means)"),
-        ("ci_high", "", "upper end of the same interval"),
-        ("comparison", "", "which pair the row compares: challenger_vs_reference"),
-        ("budget", "M€/month", "the grid's budget (resources.budget)"),
-        ("staff_hours", "h/department/month", "the grid's staff hours (resources.staff_hours)"),
-        ("share_challenger_ahead", SHARE, "share of paired seeds where the challenger is ahead"),
-        ("median_gap", "value units", "median over paired seeds of challenger − reference"),
-        ("p", SHARE, "proactivity of a constant governance point"),
-        ("o", SHARE, "openness of a constant governance point"),
-        ("median", "value units", "median cumulative net value at the last month"),
-        ("p05", "value units", "5th percentile of the same"),
-        ("p95", "value units", "95th percentile of the same"),
-        ("asymptote", "value units/month", "level of the logistic curve fitted to the flow"),
-        ("asymptote_ci_low", "value units/month", "bootstrap 95% interval of the mean asymptote"),
-        ("asymptote_ci_high", "value units/month", "upper end of the same interval"),
-        ("month_reached", "month", "month the fitted curve reaches 95% of its rise"),
-        ("month_ci_low", "month", "bootstrap 95% interval of the mean month reached"),
-        ("month_ci_high", "month", "upper end of the same interval"),
-        ("reached", "true/false", "the fitted rise completes within the horizon"),
-        ("share_reached_in_horizon", SHARE, "share of runs whose fitted rise completes in time"),
-        ("share_fitted", SHARE, "share of runs the logistic fit converged on"),
-        ("ratio", "ratio", "P5 slope ratio: last-quarter slope ÷ peak rise of the smoothed flow"),
-        ("plateau_ratio_median", "ratio", "median P5 slope ratio over the runs"),
-        ("parameter", "", "dotted path of a model parameter (docs/parameters.md)"),
-        ("multiplier", "×", "the one-at-a-time change applied to the parameter's default"),
-        ("share", SHARE, "share of paired seeds where the criterion holds"),
-        ("low", SHARE, "lower end of the 95% Wilson interval of the share"),
-        ("high", SHARE, "upper end of the same interval"),
-        ("holds", "true/false", "the criterion holds (share ≥ 0.8 for P1's ±20% table)"),
-        ("net_value_median", "value units", "median over seeds of cumulative net value"),
-        ("negative", "true/false", "net_value_median < 0"),
-        ("output", "", "the model output a sensitivity index is about"),
-        ("mu", "output units", "Morris mean elementary effect"),
-        ("mu_star", "output units", "Morris mean absolute elementary effect (μ*)"),
-        ("mu_star_conf", "output units", "half-width of μ*'s 95% bootstrap interval"),
-        ("sigma", "output units", "Morris standard deviation of the elementary effects (σ)"),
-        ("rank", "rank", "rank by μ* within the output (1 = most influential)"),
-        ("S1", SHARE, "Sobol first-order index"),
-        ("S1_conf", SHARE, "half-width of S1's 95% interval"),
-        ("ST", SHARE, "Sobol total-order index"),
-        ("ST_conf", SHARE, "half-width of ST's 95% interval"),
-    ]
-)
+EXPERIMENT = _entries(EXPERIMENT_ROWS)
 # Where an experiment's column means something of its own (same name, another meaning).
-EXPERIMENT_SPECIFIC = {
-    "phase": _entries([("level", "", "resource level file the grid ran under")]),
-    "plateau": _entries([("level", "value units/month", "fitted asymptote of one run's flow")]),
-    "p1_oat": _entries([("value", "", "the changed parameter's value")]),
-    "calibration": _entries(
-        [
-            ("set", "", "the parameter set's number in the prior sample (ensemble: parameter_set)"),
-            *((f"P{i}", "true/false", f"pattern P{i} holds for the set") for i in range(1, 9)),
-            ("participation_year", SHARE, "open: share who took part in the last 12 months, "
-             "mean over months 25-144, median over the set's seeds"),
-            ("illectronism_decline", "points/year", "open: fall of illectronism per year, "
-             "median over the set's seeds"),
-            ("stale_share", SHARE, "open: stale share of published datasets, mean over the last "
-             "12 months, median over the set's seeds"),
-            ("distance", "", "ABC distance: the largest target distance (≤ tolerance: accepted)"),
-            *((f"distance_{t}", "", f"distance to the {t} target: 0 at its centre, 1 at either "
-               "end of its interval") for t in ("participation", "illectronism_decline",
-                                                "stale_share")),
-            ("constraint", "", "a calibration target or a pattern required to hold"),
-            ("statistic", "", "the per-set column the constraint reads"),
-            ("low", "", "lower end of the target's accepted interval"),
-            ("high", "", "upper end of the target's accepted interval"),
-            ("centre", "", "the target's reported central value"),
-            ("unit", "", "unit of the target's statistic"),
-            ("source", "", "where the target comes from"),
-            ("prior_median", "", "median of the statistic over the prior sample"),
-            ("share_prior", SHARE, "share of the prior sample meeting the constraint"),
-            ("prior_low", "", "lower end of the parameter's plausible range (the prior)"),
-            ("prior_high", "", "upper end of the parameter's plausible range"),
-            ("prior_p05", "", "5th percentile of the parameter over the prior sample"),
-            ("prior_p95", "", "95th percentile of the parameter over the prior sample"),
-            ("posterior_p05", "", "5th percentile over the accepted sets"),
-            ("posterior_median", "", "median over the accepted sets"),
-            ("posterior_p95", "", "95th percentile over the accepted sets"),
-            ("width_ratio", "ratio", "posterior 5-95% width ÷ prior 5-95% width"),
-            ("constrained", "true/false", "width_ratio < 0.75: the targets narrow the parameter"),
-        ]
-    ),
-}  # fmt: skip
+EXPERIMENT_SPECIFIC = {name: _entries(rows) for name, rows in SPECIFIC_ROWS.items()}
 
 FAILURES = _entries(
     [

@@ -14,17 +14,38 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.aggregate import AggregateModel
 from sim.core.config import ModelConfig
 from sim.core.model import GovernanceModel
 
 
-def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) -> pd.DataFrame:
-    """Simulate one municipality; one row per month. Same config + seed -> identical table."""
+def _checked(config: ModelConfig | Mapping[str, Any] | None, seed: int) -> ModelConfig:
+    """The validated config; a bad seed fails here, before any work."""
     if not isinstance(config, ModelConfig):
         config = ModelConfig.from_dict(dict(config or {}))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"invalid seed {seed!r}: allowed: a non-negative integer")
+    return config
+
+
+def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) -> pd.DataFrame:
+    """Simulate one municipality; one row per month. Same config + seed -> identical table."""
+    config = _checked(config, seed)
     frame = GovernanceModel(config, rng=int(seed), citizen_agents=False).run()
+    frame.insert(0, "seed", int(seed))
+    return frame
+
+
+def run_aggregate(
+    config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0
+) -> pd.DataFrame:
+    """The null model (`sim.core.aggregate`) in `run`'s tidy shape, so a study can call either.
+
+    The aggregate model is deterministic: `seed` is checked like `run`'s and written in the
+    `seed` column, but it changes nothing (every seed gives the same table).
+    """
+    config = _checked(config, seed)
+    frame = AggregateModel(config).run()
     frame.insert(0, "seed", int(seed))
     return frame
 

@@ -51,13 +51,21 @@ def safe_run(task: tuple[dict[str, Any], Any, int, str | None]) -> tuple[Any, An
     return frame, None
 
 
+def parallel_map(work: Callable[[Any], Any], items: Sequence[Any], jobs: int = 1) -> list[Any]:
+    """`work` over `items` in item order, serially or in a process pool of `jobs` workers.
+
+    `work` must be a module-level function that never raises (it records its own failures),
+    so one bad item never loses the others' results.
+    """
+    if jobs <= 1 or len(items) <= 1:
+        return [work(item) for item in items]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items))) as pool:
+        return list(pool.map(work, items, chunksize=max(1, len(items) // (4 * jobs))))
+
+
 def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
     """Every task through the wrapper, in task order (serial or a process pool)."""
-    wrapped = [(*t, inject) for t in tasks]
-    if jobs <= 1 or len(wrapped) <= 1:
-        return [safe_run(t) for t in wrapped]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(wrapped))) as pool:
-        return list(pool.map(safe_run, wrapped, chunksize=max(1, len(wrapped) // (4 * jobs))))
+    return parallel_map(safe_run, [(*t, inject) for t in tasks], jobs)
 
 
 class RunFailedError(RuntimeError):
