@@ -42,7 +42,7 @@ FLAGS = {
 SHORT_FLAGS = {short: name for name, (short, _) in FLAGS.items() if short}
 GROUPS = {"main": ("city", "resources", "scenario", "experiment"), "compare": ("city", "resources")}
 COMPARE_SETTINGS = ("scenarios", "replications", "months", "seed", "jobs", "language",
-                    "sensitivity_resources", "sensitivity_replications")  # fmt: skip
+                    "sensitivity_resources", "sensitivity_replications", "ensemble")  # fmt: skip
 HELP_TOPICS = ("model",)
 
 

@@ -180,6 +180,7 @@ def _compare_settings() -> str:
         ("jobs", "worker processes; null = every CPU"),
         ("sensitivity_resources", "resource levels the options are rerun under"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),
+        ("ensemble", "calibrated parameter sets: future k draws one, in every option"),
     ]
     lines = ["Settings (KEY=VALUE)"]
     for name, doc in rows:

@@ -37,7 +37,7 @@ from sim.cli.errors import NOT_WRITTEN, RUNS_FAILED, Stop
 from sim.cli.output import format_summary, keep, write_table
 from sim.runs import columns
 from sim.runs.files import atomic_write
-from sim.runs.jobspec import REFERENCE, available_cpus, build_configs
+from sim.runs.jobspec import REFERENCE, available_cpus, build_configs, job_ensemble
 from sim.runs.presets import config_dir
 from sim.runs.provenance import provenance
 from sim.runs.runner import replication_seeds
@@ -67,6 +67,7 @@ def main(cfg: DictConfig) -> None:
         return
     configs = build_configs(cfg)
     seeds = replication_seeds(int(cfg.seed), int(cfg.replications))
+    draw = job_ensemble(cfg, list(configs))  # None without ensemble=
     jobs = int(cfg.jobs) if cfg.jobs is not None else available_cpus()
     n_runs = len(configs) * len(seeds)
     jobs = max(1, min(jobs, n_runs))
@@ -76,7 +77,7 @@ def main(cfg: DictConfig) -> None:
     )  # fmt: skip
     start = time.perf_counter()
     try:
-        runs = simulate(configs, seeds, jobs=jobs, progress=log.info)
+        runs = simulate(configs, seeds, jobs=jobs, progress=log.info, draw=draw)
     except RunFailedError as err:
         _write_failures(out, err)
         raise Stop(RUNS_FAILED, f"{err}; every failure is in {out / 'failures.csv'}") from None
@@ -85,6 +86,7 @@ def main(cfg: DictConfig) -> None:
     record = provenance(
         OmegaConf.to_container(cfg, resolve=True),
         {"root": int(cfg.seed), "replications": seeds},
+        draw,
     )
     record["scenarios"] = {name: c.to_dict() for name, c in configs.items()}
     record["hydra"] = {

@@ -54,6 +54,7 @@ def configuration(study: Study) -> dict[str, Any]:
             "sets": study.scenario_files.get(name, {}),
         }
     levels = {lv: study.resources_of(lv) for lv in study.by_budget}
+    ensemble = {"ensemble": study.ensemble} if study.ensemble else {}
     return {
         "command": " ".join(study.command),
         "settings": study.settings,
@@ -64,6 +65,7 @@ def configuration(study: Study) -> dict[str, Any]:
             "replications": [int(s) for s in study.seeds],
             "sensitivity": [int(s) for s in study.sensitivity_seeds],
         },
+        **ensemble,
         "software": software(),
     }
 

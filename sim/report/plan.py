@@ -21,7 +21,8 @@ from sim.report import Written, write_report
 from sim.report.lang import check_language
 from sim.report.study import Study, scenario_note
 from sim.runs import presets
-from sim.runs.jobspec import available_cpus, build_configs, plain_data
+from sim.runs.ensemble import Draw
+from sim.runs.jobspec import available_cpus, build_configs, job_ensemble, plain_data
 from sim.runs.runner import replication_seeds
 from sim.runs.tasks import simulate
 
@@ -44,6 +45,7 @@ class Plan:
     base_model: dict[str, Any]  # the model section every scenario starts from
     scenario_files: dict[str, dict[str, Any]]  # scenario -> the fields its file sets
     language: str  # the report's language (en, fr)
+    ensemble: Draw | None = None  # the parameter set of each replication (ensemble=), or None
 
 
 def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
@@ -84,6 +86,12 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
                     f"model.{err.path}", err.value, f"{err.allowed} (resources={level})"
                 ) from None
     settings = {k: v for k, v in data.items() if k not in ("jobs", "model")}
+    if settings.get("ensemble") is None:  # without one, scenarios.yaml is as it always was
+        settings.pop("ensemble", None)
+    draw = job_ensemble(cfg, scenarios)
+    if draw is not None:  # every (scenario, set) validated now, at every resource level
+        for level_configs in (configs, *sensitivity.values()):
+            draw.configs(level_configs)
     return Plan(
         scenarios=list(scenarios),
         configs=configs,
@@ -95,6 +103,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         base_model=model,
         scenario_files={n: presets.load(n) for n in scenarios},
         language=language,
+        ensemble=draw,
     )
 
 
@@ -114,6 +123,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         level_files={k: levels[k] for k in plan.sensitivity},
         command=list(command),
         scenario_notes={name: scenario_note(name) for name in plan.scenarios},
+        ensemble=plan.ensemble.record() if plan.ensemble is not None else {},
     )
 
 
@@ -135,7 +145,8 @@ def execute(
     if jobs is None:
         jobs = data.get("jobs") or available_cpus()
     frames = []
-    main = simulate(study_plan.configs, study_plan.seeds, jobs, progress)
+    draw = study_plan.ensemble  # replication k: the same set at every level (seeds are a prefix)
+    main = simulate(study_plan.configs, study_plan.seeds, jobs, progress, draw)
     main.insert(0, "resources", study_plan.resources)
     frames.append(main)
     for level, configs in study_plan.sensitivity.items():
@@ -143,7 +154,7 @@ def execute(
             progress(
                 f"resource sensitivity: {level}, {len(study_plan.sensitivity_seeds)} runs each"
             )
-        part = simulate(configs, study_plan.sensitivity_seeds, jobs, progress)
+        part = simulate(configs, study_plan.sensitivity_seeds, jobs, progress, draw)
         part.insert(0, "resources", level)
         frames.append(part)
     runs = pd.concat(frames, ignore_index=True)

@@ -73,6 +73,7 @@ class Study:
     level_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     command: list[str] = field(default_factory=list)
     scenario_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
+    ensemble: dict[str, Any] = field(default_factory=dict)  # ensemble= drawn from (provenance)
 
     @property
     def parameter_sets(self) -> int:

@@ -188,6 +188,12 @@ LABELS = _entries(
         ("scenarios", "", "the job's list of scenarios (JSON), when swept"),
         ("replications", "count", "the job's number of replications, when swept"),
         ("root_seed", "", "the job's root seed (`seed=`), when swept"),
+        (
+            "parameter_set",
+            "",
+            "with `ensemble=`: the parameter set replication k drew (its `set` number in the "
+            "calibration's prior sample), the same in every scenario; absent: no ensemble",
+        ),
     ]
 )
 
@@ -219,11 +225,6 @@ SUMMARY = _entries(
 # ---- the advisors' report (python -m sim compare): runs.csv and its long summary.csv ----------
 REPORT = _entries(
     [
-        (
-            "parameter_set",
-            "index",
-            "parameter set a replication drew from an ensemble (absent: defaults throughout)",
-        ),
         ("versus", "", "the other scenario of a paired statistic (empty for one-scenario rows)"),
         ("statistic", "", "which number the row holds (see the report's annex for each name)"),
         ("value", "", "the number itself; every figure the report quotes is one row"),

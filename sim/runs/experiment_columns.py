@@ -150,6 +150,54 @@ SPECIFIC_ROWS = {
             ("narrow", "true/false", "S1's 95% interval is narrower than half of S1"),
         ]
     ),
+    "calibration": [  # sim/studies/calibration.py: constraints, posterior and accepted.csv
+        ("set", "", "the parameter set's number in the prior sample (ensemble: parameter_set)"),
+        *((f"P{i}", "true/false", f"pattern P{i} holds for the set") for i in range(1, 9)),
+        (
+            "participation_year",
+            SHARE,
+            "open: share who took part in the last 12 months, "
+            "mean over months 25-144, median over the set's seeds",
+        ),
+        (
+            "illectronism_decline",
+            "points/year",
+            "open: fall of illectronism per year, median over the set's seeds",
+        ),
+        (
+            "stale_share",
+            SHARE,
+            "open: stale share of published datasets, mean over the last "
+            "12 months, median over the set's seeds",
+        ),
+        ("distance", "", "ABC distance: the largest target distance (≤ tolerance: accepted)"),
+        *(
+            (
+                f"distance_{t}",
+                "",
+                f"distance to the {t} target: 0 at its centre, 1 at either end of its interval",
+            )
+            for t in ("participation", "illectronism_decline", "stale_share")
+        ),
+        ("constraint", "", "a calibration target or a pattern required to hold"),
+        ("statistic", "", "the per-set column the constraint reads"),
+        ("low", "", "lower end of the target's accepted interval"),
+        ("high", "", "upper end of the target's accepted interval"),
+        ("centre", "", "the target's reported central value"),
+        ("unit", "", "unit of the target's statistic"),
+        ("source", "", "where the target comes from"),
+        ("prior_median", "", "median of the statistic over the prior sample"),
+        ("share_prior", SHARE, "share of the prior sample meeting the constraint"),
+        ("prior_low", "", "lower end of the parameter's plausible range (the prior)"),
+        ("prior_high", "", "upper end of the parameter's plausible range"),
+        ("prior_p05", "", "5th percentile of the parameter over the prior sample"),
+        ("prior_p95", "", "95th percentile of the parameter over the prior sample"),
+        ("posterior_p05", "", "5th percentile over the accepted sets"),
+        ("posterior_median", "", "median over the accepted sets"),
+        ("posterior_p95", "", "95th percentile over the accepted sets"),
+        ("width_ratio", "ratio", "posterior 5-95% width ÷ prior 5-95% width"),
+        ("constrained", "true/false", "width_ratio < 0.75: the targets narrow the parameter"),
+    ],
     "docking": [
         ("pattern", "", "pattern id (P1–P8, with the variants of sim/studies/robustness.py)"),
         ("criterion", "", "the pattern's criterion, on medians over seeds at the defaults"),

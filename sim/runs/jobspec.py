@@ -32,7 +32,7 @@ from sim.core.config import (
     flatten,
     set_paths,
 )
-from sim.runs import limits, precedence, presets, settings
+from sim.runs import ensemble, limits, precedence, presets, settings
 from sim.runs.files import digest, file_digest
 from sim.runs.runner import replication_seeds
 from sim.runs.settings import check_settings
@@ -129,6 +129,39 @@ def build_configs(
         name: precedence.apply(name, model, pinned, levels, data.get("months"), notes)
         for name in scenarios
     }
+
+
+def job_ensemble(
+    cfg: DictConfig | Mapping[str, Any],
+    scenarios: Sequence[str],
+    overrides: Sequence[str] | None = None,
+    notes: list[str] | None = None,
+) -> ensemble.Draw | None:
+    """The parameter set each replication draws from `ensemble=` (None without one).
+
+    Its values go on top of each scenario's configuration, as a design table's do; a field the
+    ensemble sets may not also be given on the command line (no order makes both mean one
+    thing): ConfigError naming the command-line key.
+    """
+    data = plain_data(cfg)
+    if data.get("ensemble") is None:
+        return None
+    check_settings(data)
+    if overrides is None:
+        overrides = _choices_and_overrides(cfg)[1]
+    draw = ensemble.draw(data["ensemble"], int(data["seed"]), int(data["replications"]))
+    pins = precedence.pinned(data, model_data(data), overrides)
+    clash = [p for p in draw.ensemble.parameters if p in pins]
+    if clash:
+        key, value = pins[clash[0]]
+        raise ConfigError(
+            key, value,
+            f"a field the ensemble '{draw.ensemble.name}' does not set (its column '{clash[0]}' "
+            "sets it for every replication): drop it, or run without ensemble=",
+        )  # fmt: skip
+    if notes is not None:
+        notes += ensemble.scenario_notes(draw, scenarios)
+    return draw
 
 
 def _on_command_line(group: str, overrides: Sequence[str]) -> bool:
@@ -322,14 +355,25 @@ def job_tasks(
                           int(data.get("jobs") or 1), max(citizens))  # fmt: skip
     limits.check(job, bool(data.get("allow_large")))
     seeds = replication_seeds(int(data["seed"]), int(data["replications"]))
-    tasks = [
-        ({"point": 0, "scenario": name, "replication": k}, config, seed)
-        for name, config in configs.items()
-        for k, seed in enumerate(seeds)
-    ]
     spec = {
         "configs": {name: c.to_dict() for name, c in configs.items()},
         "seeds": seeds,
         "labels": labels,
     }
+    draw = job_ensemble(cfg, list(configs), overrides, notes)
+    if draw is None:
+        tasks = [
+            ({"point": 0, "scenario": name, "replication": k}, config, seed)
+            for name, config in configs.items()
+            for k, seed in enumerate(seeds)
+        ]
+        return spec, tasks
+    applied, sets = draw.configs(configs), draw.sets
+    tasks = [
+        ({"point": 0, "scenario": name, "replication": k, "parameter_set": sets[k]},
+         applied[name, k], seed)
+        for name in configs
+        for k, seed in enumerate(seeds)
+    ]  # fmt: skip
+    spec["ensemble"] = {"digest": draw.ensemble.digest, "parameter_sets": sets}
     return spec, tasks

@@ -13,9 +13,15 @@ from typing import Any
 PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "hydra-core", "govsim")
 
 
-def provenance(config: Mapping[str, Any], seeds: Mapping[str, Any]) -> dict[str, Any]:
-    """The record written next to every result."""
-    return {"config": dict(config), "seeds": dict(seeds), **environment()}
+def provenance(
+    config: Mapping[str, Any], seeds: Mapping[str, Any], ensemble: Any = None
+) -> dict[str, Any]:
+    """The record written next to every result; with an ensemble (a `sim.runs.ensemble.Draw`),
+    which one (name, file, digest) and the parameter set each replication drew."""
+    record = {"config": dict(config), "seeds": dict(seeds), **environment()}
+    if ensemble is not None:
+        record["ensemble"] = ensemble.record()
+    return record
 
 
 @functools.cache

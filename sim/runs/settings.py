@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sim.core.config import ConfigError, ModelConfig
+from sim.runs import ensemble
 
 MONTHS_BOUNDS = next(f for f in dataclasses.fields(ModelConfig) if f.name == "months").metadata[
     "bounds"
@@ -70,6 +71,11 @@ SETTINGS = {
         Setting(
             "design", "str", "a design table (Parquet) swept in chunks (--multirun)", nullable=True
         ),
+        Setting(
+            "ensemble", "str",
+            "calibrated parameter sets (configs/ensemble/NAME or a .parquet): replication k "
+            "draws one, the same in every scenario", nullable=True,
+        ),
         Setting("chunks", "int", "number of chunks a design is split into", 1, None, True),
         Setting("chunk", "int", "the chunk this job runs: chunk=range(0,N)", 0, None, True),
         Setting(
@@ -110,6 +116,24 @@ def check_value(setting: Setting, value: Any) -> Any:
     return value
 
 
+def _check_ensemble(out: Mapping[str, Any]) -> None:
+    """`ensemble=` names an ensemble file and goes with the jobs that draw from it."""
+    value = out.get("ensemble")
+    if value is None:
+        return
+    ensemble.resolve(value)
+    if out.get("design") is not None:
+        raise ConfigError(
+            "ensemble", value, "null with design=: a design table sets its own parameters"
+        )
+    if out.get("task", "main") != "main":
+        raise ConfigError(
+            "ensemble", value,
+            "null in an experiment (+experiment=NAME runs its own parameters); ensemble= is for "
+            "the main job, sweeps and compare",
+        )  # fmt: skip
+
+
 def check_settings(data: Mapping[str, Any], multirun: bool | None = None) -> dict[str, Any]:
     """Every top-level key of `data` checked; returns them (ints normalised).
 
@@ -136,6 +160,7 @@ def check_settings(data: Mapping[str, Any], multirun: bool | None = None) -> dic
         chunk = out.get("chunk") or 0
         if chunk >= chunks:
             raise ConfigError("chunk", chunk, f"an integer in [0, {chunks - 1}] (chunks={chunks})")
+    _check_ensemble(out)
     inject = out.get("inject_failure")
     if inject is not None and (inject.count("/") != 1 or not inject.split("/")[1].isdigit()):
         raise ConfigError("inject_failure", inject, "SCENARIO/REPLICATION, e.g. open/1")

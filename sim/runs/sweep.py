@@ -109,7 +109,8 @@ def run_job(cfg: DictConfig, sweep_dir: Path, overrides: Sequence[str], choices)
         if target.exists() and not (retry and _failed_runs(shards, key)):
             log.info("shard %s exists: skipped (%d runs)", key, len(tasks))
             return {"key": key, "skipped": True}
-        result = _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry)
+        drawn = {"name": cfg.get("ensemble"), **spec["ensemble"]} if "ensemble" in spec else None
+        result = _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry, drawn)
         _job_failure_path(sweep_dir, overrides).unlink(missing_ok=True)
         return result
     except Exception as err:  # the job itself failed: record it, let the sweep go on
@@ -132,8 +133,11 @@ def _failed_runs(shards: Path, key: str) -> list[dict[str, Any]]:
     return json.loads(sidecar.read_text())["failures"] if sidecar.exists() else []
 
 
-def _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry: bool) -> dict[str, Any]:
-    """Run the job's tasks (or, retrying, only those that failed) and write the shard."""
+def _compute(
+    cfg, sweep_dir, key, tasks, overrides, choices, retry: bool, drawn: dict | None = None
+) -> dict[str, Any]:
+    """Run the job's tasks (or, retrying, only those that failed) and write the shard
+    (`drawn`: the ensemble and the sets its replications drew, recorded in the sidecar)."""
     shards = shard_dir(sweep_dir)
     target = shards / f"{key}.parquet"
     kept: list[pd.DataFrame] = []
@@ -169,6 +173,8 @@ def _compute(cfg, sweep_dir, key, tasks, overrides, choices, retry: bool) -> dic
         "runs": len(tasks),
         "wall_time_s": round(time.perf_counter() - start, 3),
     }
+    if drawn is not None:
+        record["ensemble"] = drawn
     for frame in frames:
         frame.insert(0, "job_key", key)
         frame["git_revision"] = record["git_revision"]
@@ -323,6 +329,7 @@ def gather(sweep_dir: str | os.PathLike[str]) -> dict[str, Any]:
             "failed_runs": len(failures),
             "jobs": {
                 k: {"overrides": r["overrides"], "labels": r.get("labels", {})}
+                | ({"ensemble": r["ensemble"]} if r.get("ensemble") else {})
                 for k, r in records.items()
             },
             "configs": configs,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.core.config import ModelConfig
 from sim.runs.columns import FAILURE_COLUMNS
+from sim.runs.ensemble import SET_COLUMN, Draw
 from sim.runs.files import digest
 from sim.runs.jobspec import KEY_COLUMNS, changed_fields
 from sim.runs.runner import run
@@ -96,11 +97,21 @@ def failures_frame(failures: list[dict[str, Any]], extra: Sequence[str] = ()) ->
     return pd.DataFrame(failures, columns=list(dict.fromkeys(columns)))
 
 
-def paired_tasks(configs: Mapping[str, ModelConfig], seeds: Sequence[int]) -> list[Task]:
-    """Every scenario × seed; replication k has seeds[k] everywhere (common random numbers)."""
+def paired_tasks(
+    configs: Mapping[str, ModelConfig], seeds: Sequence[int], draw: Draw | None = None
+) -> list[Task]:
+    """Every scenario × seed; replication k has seeds[k] everywhere (common random numbers),
+    and with an ensemble the parameter set `draw` gives it, in every scenario too."""
+    if draw is None:
+        return [
+            ({"scenario": name, "replication": k}, config, int(seed))
+            for name, config in configs.items()
+            for k, seed in enumerate(seeds)
+        ]
+    applied, sets = draw.configs(configs), draw.sets
     return [
-        ({"scenario": name, "replication": k}, config, int(seed))
-        for name, config in configs.items()
+        ({"scenario": name, "replication": k, SET_COLUMN: sets[k]}, applied[name, k], int(seed))
+        for name in configs
         for k, seed in enumerate(seeds)
     ]
 
@@ -110,21 +121,28 @@ def simulate(
     seeds: Sequence[int],
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
+    draw: Draw | None = None,
 ) -> pd.DataFrame:
     """Every scenario × paired seed, as one tidy table in (scenario, replication, month) order.
 
     The table is the same whatever `jobs` is. Extra columns at the end record the model fields
     that differ from the defaults (docs/ODD.md §4.11), by dotted path, except `trajectory.kind`
-    (that is `scenario`).
+    (that is `scenario`). With an ensemble (`draw`), `parameter_set` follows `replication` and
+    each of the ensemble's fields is a column holding the value the run used.
     """
     start = time.perf_counter()
-    tasks = paired_tasks(configs, seeds)
+    tasks = paired_tasks(configs, seeds, draw)
     runs = completed(run_tasks(tasks, jobs)).drop(columns="config_id")
     if progress:
         elapsed = time.perf_counter() - start
         progress(f"{len(tasks)} runs done ({elapsed:.1f} s elapsed)")
-    model_columns = [c for c in runs.columns if c not in KEY_COLUMNS]
-    runs = runs[[*KEY_COLUMNS, *model_columns]]
+    keys = list(KEY_COLUMNS) if draw is None else [*KEY_COLUMNS[:2], SET_COLUMN, *KEY_COLUMNS[2:]]
+    model_columns = [c for c in runs.columns if c not in keys]
+    runs = runs[[*keys, *model_columns]]
     for column, values in changed_fields(configs).items():
         runs[column] = runs["scenario"].map(values)
+    if draw is not None:
+        used = {s: draw.ensemble.values(r) for s, r in zip(draw.sets, draw.rows, strict=True)}
+        for column in draw.ensemble.parameters:
+            runs[column] = runs[SET_COLUMN].map({s: v[column] for s, v in used.items()})
     return runs

@@ -38,7 +38,12 @@ from sim.core.config import ConfigError
 from sim.runs.files import write_json
 from sim.runs.jobspec import plain_data
 from sim.runs.provenance import provenance
-from sim.studies import pattern_experiments, patterns, trust  # noqa: F401  (registers P1–P8, oat, robustness, ...)
+from sim.studies import (  # noqa: F401  (registers P1–P8, oat, robustness, calibration, ...)
+    calibration,
+    pattern_experiments,
+    patterns,
+    trust,
+)
 from sim.studies.context import (
     EXPERIMENTS,
     Context,
