@@ -25,6 +25,7 @@ calibration: for the ensemble they no longer count as validation (MODEL.md §7).
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -352,7 +353,19 @@ def _prior_sample(ctx: Context) -> pd.DataFrame:
 
     samples, seeds = int(ctx.study["samples"]), int(ctx.study["seeds"])
     map_dir = Path(str(ctx.study.get("map_dir") or ctx.out.parent / "robustness"))
-    return robustness.map_sets(samples, seeds, int(ctx.data["seed"]), ctx.jobs, map_dir)
+    return robustness.map_sets(samples, seeds, int(ctx.data["seed"]), ctx.jobs, map_dir,
+                               base=ctx.base)  # fmt: skip
+
+
+def _map_record(ctx: Context) -> dict[str, Any]:
+    """How long the prior sample took when the robustness map computed it (its map.json), since
+    a calibration that resumes from the map's shards takes seconds."""
+    folder = Path(str(ctx.study.get("map_dir") or ctx.out.parent / "robustness"))
+    record = folder / "map.json"
+    if ctx.study.get("sets") or not record.is_file():
+        return {}
+    data = json.loads(record.read_text())
+    return {"prior_map_wall_time_s": data.get("map_wall_time_s"), "prior_map": str(folder)}
 
 
 def command(ctx: Context) -> str:
@@ -407,6 +420,7 @@ def calibration_experiment(ctx: Context) -> pd.DataFrame:
         "command": command(ctx),
         "git_revision": environment()["git_revision"],
         "wall_time_s": round(time.perf_counter() - start, 1),
+        **_map_record(ctx),
     }
     result = calibrate(sets, ctx.out, ctx, ctx.study.get("ensemble_dir"), name, TARGETS,
                        patterns, tolerance, metadata)  # fmt: skip
