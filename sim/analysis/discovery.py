@@ -21,6 +21,8 @@ import pandas as pd
 
 MIN_CASES = 5  # fewer cases of interest than this: no box is worth reporting
 SIGNIFICANT = 0.05  # a restriction whose quasi p-value is above this is dropped from the rule
+MIN_DENSITY, MIN_LIFT = 0.5, 1.25  # a reported box: at least half cases, 1.25 × their base rate
+FEATURES = 4  # PRIM peels along the parameters that best separate the cases (see top_features)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ def find_box(
     fewer than MIN_CASES cases or no others, or if no restriction of the box is significant (no
     parameter range tells those cases apart better than chance).
 
+    Coverage, density and mass are those of the box as its rule states it: the restrictions
+    whose quasi p-value is significant, the others dropped (so the words and the figures agree);
+    a stated box whose density is under MIN_DENSITY or under MIN_LIFT × the cases' base rate is
+    not reported.
+
     On the peeling trajectory, the box chosen is the one of highest coverage among those of
     density ≥ `min_density` (the densest one if none reaches it). `bounds` are the sampled
     ranges: a restriction is a limit that moved inside them.
@@ -53,26 +60,47 @@ def find_box(
     cases = int(interest.sum())
     if cases < MIN_CASES or cases == interest.size:
         return None
+    x = x.reset_index(drop=True)
     prim = _prim()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        box = prim.Prim(x.reset_index(drop=True), interest, mass_min=0.05).find_box()
+        box = prim.Prim(x[top_features(x, interest)], interest, mass_min=0.05).find_box()
     trajectory = box.peeling_trajectory
     dense = trajectory[trajectory["density"] >= min_density]
     i = int(dense["coverage"].idxmax() if len(dense) else trajectory["density"].idxmax())
-    stats = trajectory.loc[i]
     limits = _significant_limits(box, i)
     rule = rule_text(limits, bounds)
     if not rule:
         return None
+    inside = np.ones(len(x), dtype=bool)  # the box as its rule states it (significant limits)
+    for name, (low, high) in limits.items():
+        inside &= (x[name].to_numpy() >= low) & (x[name].to_numpy() <= high)
+    density = float(interest[inside].mean())
+    if density < max(MIN_DENSITY, MIN_LIFT * cases / interest.size):
+        return None  # the stated box concentrates the cases too little to be worth words
     return Box(
         rule=rule,
         restrictions=limits,
-        coverage=float(stats["coverage"]),
-        density=float(stats["density"]),
-        mass=float(stats["mass"]),
+        coverage=float(interest[inside].sum() / cases),
+        density=density,
+        mass=float(inside.mean()),
         cases=cases,
     )
+
+
+def top_features(x: pd.DataFrame, interest: np.ndarray, k: int = FEATURES) -> list[str]:
+    """The k parameters that best separate the cases (extra-trees feature scores, the EMA
+    Workbench's usual first step): PRIM on every one of 85 dimensions peels along chance
+    differences and yields boxes whose density does not survive dropping their chance limits."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("EMA").setLevel(logging.ERROR)
+        from ema_workbench.analysis import feature_scoring
+
+        scores, _ = feature_scoring.get_ex_feature_scores(
+            x, interest.astype(int), nr_trees=200, random_state=0
+        )
+    return [str(name) for name in scores.index[:k]]
 
 
 def _prim():
