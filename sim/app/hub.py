@@ -60,7 +60,7 @@ class Hub:
     def _send_full(self, name: str, widget: StreamChart) -> None:
         with self.lock:
             full = feed.batch(name, self.session, self.lang, 0)
-            self.shown[name] = dict(full["replace"])
+            self.shown[name] = {**full["replace"], "signals": full.get("signals", {})}
             widget.apply(full)
 
     # ---- frames -----------------------------------------------------------------------------
@@ -85,6 +85,10 @@ class Hub:
             changed = {k: v for k, v in batch.get("replace", {}).items() if shown.get(k) != v}
             shown.update(changed)
             batches[name] = {"insert": batch.get("insert", {}), "replace": changed}
+            signals = batch.get("signals", {})
+            if shown.get("signals") != signals:  # a new y-range re-encodes the chart: rarely
+                shown["signals"] = signals
+                batches[name]["signals"] = signals
         self.sent = s.month
         playing = self.player is not None and self.player.playing
         if not playing or s.ended:  # while playing, the monitors say it; no page re-render

@@ -1,0 +1,220 @@
+"""The classroom app with N sessions playing at once: months per second each, and CPU per month.
+
+    python -m benchmarks.app_sessions                    # five sessions at speed 24
+    python -m benchmarks.app_sessions --sessions 1 --speed 0 --seconds 8
+    python -m benchmarks.app_sessions --app-root /tmp/base   # another checkout's app (a baseline)
+
+Starts the app's server (`python -m sim.app`'s command, offline: the CDN points at a closed port),
+opens the first page alone to time its first render, then the others, each in its own browser
+context (its own session and model), and presses Play on all of them. Over a fixed window it
+reads each page's month (wall-clock months per second, per session) and the CPU seconds the
+server process and every chromium process spent (from /proc), so the cost per simulated month
+is known even when other work loads the machine; the load average is printed beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from sim.app.main import command, server_env
+from sim.app.settings import SPEEDS
+
+ROOT = Path(__file__).resolve().parent.parent
+CHARTS = 7  # the Run tab's live charts
+READY = (
+    f"() => window.govsimCharts && Object.keys(window.govsimCharts).length === {CHARTS}"
+    " && Object.values(window.govsimCharts).every(c => c.view)"
+    " && document.querySelector('.monitor-month .govsim-monitor-value')"
+)
+MONTH = "() => parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText)"
+
+
+def _browser_settings():
+    """Chromium's path and flags, shared with the browser tests (tests/browser.py)."""
+    spec = importlib.util.spec_from_file_location("browser", ROOT / "tests" / "browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CHROMIUM, module.CHROMIUM_ARGS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve(app_root: Path):
+    """The app's server on a free port, its code taken from `app_root`; yields (url, process)."""
+    port = _free_port()
+    env = server_env()
+    env["SOLARA_ASSETS_CDN"] = "http://127.0.0.1:9/"  # offline: a cache miss fails loudly
+    env["PYTHONPATH"] = str(app_root)
+    proc = subprocess.Popen(
+        command("127.0.0.1", port),
+        env=env,
+        cwd=app_root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the app's server did not start on {url}") from None
+                time.sleep(0.3)
+        yield url, proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants, from /proc."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+@dataclass
+class Result:
+    first_render: float
+    rates: list[float]
+    months: int
+    seconds: float
+    server_cpu: float
+    browser_cpu: float
+    load: tuple[float, float]
+
+
+def measure(url: str, server_pid: int, sessions: int, speed: int, seconds: float) -> Result:
+    from playwright.sync_api import sync_playwright
+
+    chromium, args = _browser_settings()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), args=args)
+        browser_pid = _browser_pid(browser)
+        pages = []
+        first_render = 0.0
+        for i in range(sessions):
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(READY)
+            page.wait_for_function(MONTH + " === 0")
+            if i == 0:
+                first_render = time.perf_counter() - start
+            page.locator(".govsim-speed").select_option(str(speed))
+            pages.append(page)
+        time.sleep(1.0)  # let the last page settle
+        load_before = os.getloadavg()[0]
+        cpu0 = (tree_cpu(server_pid), tree_cpu(browser_pid))
+        starts = []
+        for page in pages:
+            page.locator(".govsim-play").click()
+            starts.append((time.perf_counter(), page.evaluate(MONTH)))
+        time.sleep(seconds)
+        ends = [(time.perf_counter(), page.evaluate(MONTH)) for page in pages]
+        cpu1 = (tree_cpu(server_pid), tree_cpu(browser_pid))
+        load_after = os.getloadavg()[0]
+        browser.close()
+    rates = [(m1 - m0) / (t1 - t0) for (t0, m0), (t1, m1) in zip(starts, ends, strict=True)]
+    months = sum(m1 - m0 for (_, m0), (_, m1) in zip(starts, ends, strict=True))
+    return Result(
+        first_render,
+        rates,
+        months,
+        ends[-1][0] - starts[0][0],
+        cpu1[0] - cpu0[0],
+        cpu1[1] - cpu0[1],
+        (load_before, load_after),
+    )
+
+
+def _browser_pid(browser) -> int:
+    """The chromium process Playwright started (the newest chromium child of this process)."""
+    kids = [
+        p for p in psutil.Process().children(recursive=True) if "chrom" in (p.name() or "").lower()
+    ]
+    if not kids:
+        raise RuntimeError("no chromium process found under this benchmark")
+    return min(kids, key=lambda p: p.create_time()).pid
+
+
+def report(r: Result, sessions: int, speed: int) -> str:
+    ms = lambda cpu: f"{cpu / r.months * 1e3:.1f} ms" if r.months else "–"  # noqa: E731
+    return "\n".join(
+        [
+            f"classroom app: {sessions} session(s) at speed {speed or 'max'}, default city, "
+            f"one month per frame, {CHARTS} live charts, {os.cpu_count()} CPUs",
+            f"  load average (1 min) before/after the window: {r.load[0]:.2f} / {r.load[1]:.2f}",
+            f"  first render (first page, alone): {r.first_render:.2f} s",
+            f"  months/s per session: {', '.join(f'{x:.1f}' for x in r.rates)}"
+            f"  (min {min(r.rates):.1f}, over {r.seconds:.1f} s)",
+            f"  months played in all: {r.months}",
+            f"  CPU per simulated month: server {ms(r.server_cpu)}, browser {ms(r.browser_cpu)}"
+            f"  (server {r.server_cpu:.2f} s, browser {r.browser_cpu:.2f} s in the window)",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=5, help="pages playing at once (1–20)")
+    parser.add_argument(
+        "--speed", type=int, default=24, choices=SPEEDS, help="months per second; 0 = max"
+    )
+    parser.add_argument("--seconds", type=float, default=6.0, help="measuring window (1–60 s)")
+    parser.add_argument("--app-root", type=Path, default=ROOT, help="checkout whose app to run")
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 20:
+        parser.error(f"--sessions must be between 1 and 20 (got {args.sessions})")
+    if not 1.0 <= args.seconds <= 60.0:
+        parser.error(f"--seconds must be between 1 and 60 (got {args.seconds})")
+    if not (args.app_root / "sim" / "app" / "main.py").exists():
+        parser.error(
+            f"--app-root must be a govsim checkout (no sim/app/main.py under {args.app_root})"
+        )
+    with serve(args.app_root.resolve()) as (url, proc):
+        result = measure(url, proc.pid, args.sessions, args.speed, args.seconds)
+    print(report(result, args.sessions, args.speed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
