@@ -3,6 +3,7 @@
     python -m benchmarks.app_sessions                    # five sessions at speed 24
     python -m benchmarks.app_sessions --sessions 1 --speed 0 --seconds 8
     python -m benchmarks.app_sessions --app-root /tmp/base   # another checkout's app (a baseline)
+    python -m benchmarks.app_sessions --one-month-per-frame  # no coalescing when a page lags
 
 Starts the app's server (`python -m sim.app`'s command, offline: the CDN points at a closed port),
 opens the first page alone to time its first render, then the others, each in its own browser
@@ -10,6 +11,8 @@ context (its own session and model), and presses Play on all of them. Over a fix
 reads each page's month (wall-clock months per second, per session) and the CPU seconds the
 server process and every chromium process spent (from /proc), so the cost per simulated month
 is known even when other work loads the machine; the load average is printed beside it.
+A page that lags draws the months due in one frame (sim/app/player.vue), so frames per second
+and months per frame are printed too; --one-month-per-frame turns that off.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ READY = (
     " && document.querySelector('.monitor-month .govsim-monitor-value')"
 )
 MONTH = "() => parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText)"
+# the month shown and the frames drawn so far (older apps count no frames: one month each)
+STATE = (
+    "() => [parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText),"
+    " window.govsimPlayer.frames]"
+)
 
 
 def _browser_settings():
@@ -113,6 +121,7 @@ def tree_cpu(pid: int) -> float:
 class Result:
     first_render: float
     rates: list[float]
+    frame_rates: list[float]
     months: int
     seconds: float
     server_cpu: float
@@ -120,7 +129,9 @@ class Result:
     load: tuple[float, float]
 
 
-def measure(url: str, server_pid: int, sessions: int, speed: int, seconds: float) -> Result:
+def measure(
+    url: str, server_pid: int, sessions: int, speed: int, seconds: float, coalesce: bool
+) -> Result:
     from playwright.sync_api import sync_playwright
 
     chromium, args = _browser_settings()
@@ -131,6 +142,8 @@ def measure(url: str, server_pid: int, sessions: int, speed: int, seconds: float
         first_render = 0.0
         for i in range(sessions):
             context = browser.new_context(viewport={"width": 1366, "height": 768})
+            if not coalesce:
+                context.add_init_script("window.govsimCoalesce = false")
             page = context.new_page()
             page.set_default_timeout(60_000)
             start = time.perf_counter()
@@ -147,17 +160,23 @@ def measure(url: str, server_pid: int, sessions: int, speed: int, seconds: float
         starts = []
         for page in pages:
             page.locator(".govsim-play").click()
-            starts.append((time.perf_counter(), page.evaluate(MONTH)))
+            starts.append((time.perf_counter(), *page.evaluate(STATE)))
         time.sleep(seconds)
-        ends = [(time.perf_counter(), page.evaluate(MONTH)) for page in pages]
+        ends = [(time.perf_counter(), *page.evaluate(STATE)) for page in pages]
         cpu1 = (tree_cpu(server_pid), tree_cpu(browser_pid))
         load_after = os.getloadavg()[0]
         browser.close()
-    rates = [(m1 - m0) / (t1 - t0) for (t0, m0), (t1, m1) in zip(starts, ends, strict=True)]
-    months = sum(m1 - m0 for (_, m0), (_, m1) in zip(starts, ends, strict=True))
+    pairs = list(zip(starts, ends, strict=True))
+    rates = [(m1 - m0) / (t1 - t0) for (t0, m0, _), (t1, m1, _) in pairs]
+    frame_rates = [
+        ((f1 - f0) if f1 is not None else (m1 - m0)) / (t1 - t0)
+        for (t0, m0, f0), (t1, m1, f1) in pairs
+    ]
+    months = sum(m1 - m0 for (_, m0, _), (_, m1, _) in pairs)
     return Result(
         first_render,
         rates,
+        frame_rates,
         months,
         ends[-1][0] - starts[0][0],
         cpu1[0] - cpu0[0],
@@ -176,16 +195,19 @@ def _browser_pid(browser) -> int:
     return min(kids, key=lambda p: p.create_time()).pid
 
 
-def report(r: Result, sessions: int, speed: int) -> str:
+def report(r: Result, sessions: int, speed: int, coalesce: bool) -> str:
     ms = lambda cpu: f"{cpu / r.months * 1e3:.1f} ms" if r.months else "–"  # noqa: E731
     return "\n".join(
         [
             f"classroom app: {sessions} session(s) at speed {speed or 'max'}, default city, "
-            f"one month per frame, {CHARTS} live charts, {os.cpu_count()} CPUs",
+            f"{'coalescing when a page lags' if coalesce else 'one month per frame'}, "
+            f"{CHARTS} live charts, {os.cpu_count()} CPUs",
             f"  load average (1 min) before/after the window: {r.load[0]:.2f} / {r.load[1]:.2f}",
             f"  first render (first page, alone): {r.first_render:.2f} s",
             f"  months/s per session: {', '.join(f'{x:.1f}' for x in r.rates)}"
             f"  (min {min(r.rates):.1f}, over {r.seconds:.1f} s)",
+            f"  frames/s per session: {', '.join(f'{x:.1f}' for x in r.frame_rates)}"
+            f"  (months per frame {sum(r.rates) / max(sum(r.frame_rates), 1e-9):.2f})",
             f"  months played in all: {r.months}",
             f"  CPU per simulated month: server {ms(r.server_cpu)}, browser {ms(r.browser_cpu)}"
             f"  (server {r.server_cpu:.2f} s, browser {r.browser_cpu:.2f} s in the window)",
@@ -201,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=float, default=6.0, help="measuring window (1–60 s)")
     parser.add_argument("--app-root", type=Path, default=ROOT, help="checkout whose app to run")
+    parser.add_argument(
+        "--one-month-per-frame", action="store_true", help="no coalescing when a page lags"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 20:
         parser.error(f"--sessions must be between 1 and 20 (got {args.sessions})")
@@ -211,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             f"--app-root must be a govsim checkout (no sim/app/main.py under {args.app_root})"
         )
     with serve(args.app_root.resolve()) as (url, proc):
-        result = measure(url, proc.pid, args.sessions, args.speed, args.seconds)
-    print(report(result, args.sessions, args.speed))
+        coalesce = not args.one_month_per_frame
+        result = measure(url, proc.pid, args.sessions, args.speed, args.seconds, coalesce)
+    print(report(result, args.sessions, args.speed, coalesce))
     return 0
 
 
