@@ -43,11 +43,15 @@ READY = (
     " && document.querySelector('.monitor-month .govsim-monitor-value')"
 )
 MONTH = "() => parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText)"
-# the month shown and the frames drawn so far (older apps count no frames: one month each)
-STATE = (
-    "() => [parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText),"
-    " window.govsimPlayer.frames]"
-)
+# In the page's own clock: now, the month shown and the frames drawn so far (older apps count
+# no frames: one month each), and the player's last frame (its time and month), so a run that
+# reached the horizon inside the window is timed to its last frame, not to the window's end.
+STATE = """() => {
+  const p = window.govsimPlayer, last = p.stamps[p.stamps.length - 1];
+  const month = parseInt(document.querySelector('.monitor-month .govsim-monitor-value').innerText);
+  return [performance.now(), month, p.frames === undefined ? null : p.frames,
+          last ? last[0] : null, last ? last[1] : null];
+}"""
 
 
 def _browser_settings():
@@ -160,25 +164,28 @@ def measure(
         starts = []
         for page in pages:
             page.locator(".govsim-play").click()
-            starts.append((time.perf_counter(), *page.evaluate(STATE)))
+            starts.append(page.evaluate(STATE))
+        wall = time.perf_counter()
         time.sleep(seconds)
-        ends = [(time.perf_counter(), *page.evaluate(STATE)) for page in pages]
+        ends = [page.evaluate(STATE) for page in pages]
+        wall = time.perf_counter() - wall
         cpu1 = (tree_cpu(server_pid), tree_cpu(browser_pid))
         load_after = os.getloadavg()[0]
         browser.close()
-    pairs = list(zip(starts, ends, strict=True))
-    rates = [(m1 - m0) / (t1 - t0) for (t0, m0, _), (t1, m1, _) in pairs]
-    frame_rates = [
-        ((f1 - f0) if f1 is not None else (m1 - m0)) / (t1 - t0)
-        for (t0, m0, f0), (t1, m1, f1) in pairs
-    ]
-    months = sum(m1 - m0 for (_, m0, _), (_, m1, _) in pairs)
+    rates, frame_rates, months = [], [], 0
+    for (t0, m0, f0, _, _), (now, month, f1, t1, m1) in zip(starts, ends, strict=True):
+        if t1 is None or t1 <= t0:  # no frame since Play: nothing played
+            t1, m1 = now, month
+        seconds_played = (t1 - t0) / 1000
+        rates.append((m1 - m0) / seconds_played)
+        frame_rates.append(((f1 - f0) if f1 is not None else (m1 - m0)) / seconds_played)
+        months += month - m0
     return Result(
         first_render,
         rates,
         frame_rates,
         months,
-        ends[-1][0] - starts[0][0],
+        wall,
         cpu1[0] - cpu0[0],
         cpu1[1] - cpu0[1],
         (load_before, load_after),
@@ -186,7 +193,7 @@ def measure(
 
 
 def _browser_pid(browser) -> int:
-    """The chromium process Playwright started (the newest chromium child of this process)."""
+    """The browser's main process: the first chromium process started under this one."""
     kids = [
         p for p in psutil.Process().children(recursive=True) if "chrom" in (p.name() or "").lower()
     ]
@@ -195,12 +202,15 @@ def _browser_pid(browser) -> int:
     return min(kids, key=lambda p: p.create_time()).pid
 
 
+MODE = {True: "a lagging page may draw several months per frame", False: "one month per frame"}
+
+
 def report(r: Result, sessions: int, speed: int, coalesce: bool) -> str:
     ms = lambda cpu: f"{cpu / r.months * 1e3:.1f} ms" if r.months else "–"  # noqa: E731
     return "\n".join(
         [
             f"classroom app: {sessions} session(s) at speed {speed or 'max'}, default city, "
-            f"{'coalescing when a page lags' if coalesce else 'one month per frame'}, "
+            f"{MODE[coalesce]}, "
             f"{CHARTS} live charts, {os.cpu_count()} CPUs",
             f"  load average (1 min) before/after the window: {r.load[0]:.2f} / {r.load[1]:.2f}",
             f"  first render (first page, alone): {r.first_render:.2f} s",
