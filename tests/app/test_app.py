@@ -218,6 +218,18 @@ def test_an_error_inside_a_step_is_reported_not_raised():
     assert session.ended and "ZeroDivisionError: no governance point" in session.error
 
 
+def test_levers_pulled_close_together_share_one_label():
+    session = Session(build(SMALL))
+    for month in range(20):
+        if month in (12, 14, 16):  # a slider nudged three times, two months apart
+            session.pull("openness", 0.1 + 0.01 * month)
+        session.step()
+    levers = [e for e in session.events("en") if e["kind"] == "lever"]
+    assert [(e["month"], e["label"]) for e in levers] == [(12, "lever"), (14, ""), (16, "")]
+    session.pull("budget", 1.5)  # month 20: far enough from 12 for a label of its own
+    assert session.events("en")[-1]["label"] == "lever"
+
+
 def test_story_marks():
     session = Session(build(DEFAULT_SETUP))  # phased, default city, elections on
     while not session.ended:
