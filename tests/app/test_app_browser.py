@@ -297,6 +297,32 @@ def test_levers_during_the_run_french_and_exports(server, browser, tmp_path):
     assert watch.problems == []
 
 
+def test_charts_out_of_sight_catch_up_when_shown(server, browser):
+    """Charts on a hidden tab or below the fold only queue their rows; shown, they hold every
+    month (a lagging page's frames carry several months: all of them must arrive)."""
+    watch = Watch()
+    context, page, _ = open_page(browser, server, watch)
+    rows = "name => window.govsimCharts[name].view.data('rows').length"
+    page.get_by_role("tab", name="Info").click()
+    page.locator(".govsim-speed").select_option("48")
+    page.locator(".govsim-play").click()
+    month(page, 40)
+    page.locator(".govsim-play").click()  # pause
+    page.wait_for_function("() => !window.govsimPlayer.playing && !window.govsimPlayer.inflight")
+    shown = current_month(page)
+    assert page.evaluate(rows, "value") < shown  # hidden: nothing drawn meanwhile
+    page.get_by_role("tab", name="Run").click()
+    page.wait_for_function(f"() => ({rows})('value') === {shown}")
+    page.wait_for_function(f"() => ({rows})('dimensions') === 18 * {shown}")
+    assert page.evaluate(rows, "partners") < shown  # below the fold at 1366×768
+    page.locator(".govsim-chart").nth(5).scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({rows})('partners') === {shown}")
+    months = page.evaluate("window.govsimCharts.partners.view.data('rows').map(r => r.month)")
+    assert months == list(range(1, shown + 1))
+    context.close()
+    assert watch.problems == []
+
+
 def test_speed_alone_and_with_five_sessions(server, browser):
     """Benchmark figures: months per second at one month per frame, every view live."""
     watch = Watch()
