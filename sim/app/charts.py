@@ -5,7 +5,7 @@ that are already drawn (see stream_chart.vue), not six images rendered on the se
 dicts rather than Altair: the offline cache holds vega-lite@5, which these specs target
 exactly, with no extra dependency. Each chart reads *named datasets* (`rows`, `events`, …) that
 `sim.app.session` fills; axes are fixed for the whole run (x: 0 to the horizon; y: a range per
-city and resource level, see `Ranges`), so nothing jumps while a run plays.
+city and resource level, see `Ranges`, held in two signals), so nothing jumps while a run plays.
 
 Palette: Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies.
 """
@@ -106,14 +106,25 @@ def month_axis(horizon: int, lang: str) -> dict[str, Any]:
     }
 
 
-def _y(field: str, title: str, domain: tuple[float, float], **axis: Any) -> dict[str, Any]:
-    # unionWith: the range holds still for the whole run; a lever that pushes past it widens it.
+def _y(field: str, title: str, **axis: Any) -> dict[str, Any]:
+    """A y-encoding whose range is the two signals `y_lo`, `y_hi` (see `y_params`).
+
+    Why signals and not a data-driven domain (`unionWith`): with a data-driven domain Vega
+    re-scans the whole run and re-encodes every mark on each frame, which tripled the cost of
+    the value chart and the nine dimensions. The range is fixed for the run (see `Ranges`) and
+    the app widens it, by a signal, only when a lever pushes the run past it.
+    """
     return {
         "field": field,
         "type": "quantitative",
-        "scale": {"domain": {"unionWith": [domain[0], domain[1]]}, "nice": False, "zero": False},
+        "scale": {"domain": [{"expr": "y_lo"}, {"expr": "y_hi"}], "nice": False, "zero": False},
         "axis": {"title": title, "tickCount": 5, **axis},
     }
+
+
+def y_params(domain: tuple[float, float]) -> list[dict[str, Any]]:
+    """The signals `_y` reads, starting at the fixed range."""
+    return [{"name": "y_lo", "value": domain[0]}, {"name": "y_hi", "value": domain[1]}]
 
 
 def _event_rules(horizon: int, lang: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -231,7 +242,7 @@ def path_spec(lang: str, presets: dict[str, tuple[float, float]]) -> dict[str, A
 def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     """Cumulative value, with elections, the switch to openness, levers and breaches marked."""
     x = month_axis(horizon, lang)
-    y = _y("value", i18n.text("axis_value", lang), ranges.value)
+    y = _y("value", i18n.text("axis_value", lang))
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
         {
@@ -255,6 +266,7 @@ def value_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     ]
     return {
         **base_spec(i18n.text("chart_value", lang), i18n.text("chart_value_sub", lang)),
+        "params": y_params(ranges.value),
         "layer": marks,
     }
 
@@ -331,7 +343,7 @@ def dimensions_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
             "labelLimit": 170,
         },
     }
-    y = _y("v", i18n.text("axis_flow", lang), ranges.flow)
+    y = _y("v", i18n.text("axis_flow", lang))
     band = {**y, "field": "y0"}
     area = {"type": "area", "opacity": 0.9, "interpolate": "step-after"}
     marks = [
@@ -359,6 +371,7 @@ def dimensions_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     ]
     return {
         **base_spec(i18n.text("chart_dimensions", lang), i18n.text("chart_dimensions_sub", lang)),
+        "params": y_params(ranges.flow),
         "layer": marks,
     }
 
@@ -406,7 +419,7 @@ def load_spec(lang: str, departments: list[str], ranges: Ranges) -> dict[str, An
 
 def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     x = month_axis(horizon, lang)
-    y = _y("partners", i18n.text("axis_partners", lang), (0, ranges.partners), format="d")
+    y = _y("partners", i18n.text("axis_partners", lang), format="d")
     marks = [
         *_event_rules(horizon, lang, ("election", "opens", "lever")),
         {
@@ -422,6 +435,7 @@ def partners_spec(lang: str, horizon: int, ranges: Ranges) -> dict[str, Any]:
     ]
     return {
         **base_spec(i18n.text("chart_partners", lang), i18n.text("chart_partners_sub", lang)),
+        "params": y_params((0.0, ranges.partners)),
         "layer": marks,
     }
 

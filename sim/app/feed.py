@@ -4,7 +4,8 @@
 value, stocks); `batch(name, session, lang, start)` builds one chart's update for the months after
 `start` (start=0 is the full data, used when a chart is (re)drawn), and `spec(name, …)` its
 Vega-Lite spec. Fixed y-ranges come from `ranges(city, resources)`: every preset run once on the
-default seed, so the axes hold still through a run and are the same whichever preset plays.
+default seed, so the axes hold still through a run and are the same whichever preset plays;
+`y_domain` widens one only when a lever pushed the run past it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ STORY = ("path", "value", "stocks")
 MORE = ("dimensions", "load", "partners", "citizens")
 CHARTS = STORY + MORE
 PRESET_KINDS = ("proactive", "open", "phased", "combined")
+Y_SIGNALLED = ("value", "dimensions", "partners")  # charts whose y-range is two signals
 
 
 def _nice(x: float) -> float:
@@ -90,6 +92,26 @@ def spec(name: str, lang: str, session: live.Session) -> dict[str, Any]:
     raise KeyError(name)
 
 
+def y_domain(name: str, s: live.Session, rng: charts.Ranges) -> tuple[float, float]:
+    """A chart's y-range now: its fixed range, widened to a round number only when the run went
+    past it (a lever can), so the axis moves at most a few times in a run, never every frame."""
+    if name == "value":
+        (lo, hi), data = rng.value, s.column("value_cumulative")
+        low, high = (float(data.min()), float(data.max())) if s.month else (lo, hi)
+    elif name == "dimensions":
+        (lo, hi), flow = rng.flow, s.column("value_flow")
+        low = min(-float(s.column("value_destroyed").max()), float(flow.min())) if s.month else lo
+        high = max(float(s.column("value_gross").max()), float(flow.max())) if s.month else hi
+    elif name == "partners":
+        lo, hi = 0.0, rng.partners
+        low, high = lo, float(s.column("partners").max()) if s.month else hi
+    else:
+        raise KeyError(name)
+    lo = lo if low >= lo else -_nice(-1.1 * low)
+    hi = hi if high <= hi else _nice(1.1 * high)
+    return float(lo), float(hi)
+
+
 def height(name: str) -> int:
     return charts.STORY_HEIGHT if name in STORY else charts.OTHER_HEIGHT
 
@@ -102,7 +124,16 @@ def _series(s: live.Session, start: int, **columns: str) -> list[dict[str, Any]]
 
 def batch(name: str, s: live.Session, lang: str, start: int) -> dict[str, Any]:
     """One chart's update: rows of months start+1..now (insert; all of them when start=0, as a
-    replacement) and its small datasets (marks, current state) replaced."""
+    replacement), its small datasets (marks, current state) replaced, and its y-range signals."""
+    update = _batch(name, s, lang, start)
+    if name in Y_SIGNALLED:
+        setup = s.built.setup
+        lo, hi = y_domain(name, s, ranges(setup["city"], setup["resources"]))
+        update["signals"] = {"y_lo": lo, "y_hi": hi}
+    return update
+
+
+def _batch(name: str, s: live.Session, lang: str, start: int) -> dict[str, Any]:
     if name == "path":
         p, o = s.current_point()
         rows = _series(s, start, p="proactivity", o="openness")

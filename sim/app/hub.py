@@ -1,7 +1,8 @@
 """The link between one session's live run and its widgets in the browser.
 
-Per frame the hub steps the model once and answers the player with one message: the month,
-each chart's new rows and the monitors (the player then asks for the next month). Nothing re-renders
+Per frame the hub steps the model the months the player asks for (one, or several when the
+browser lags) and answers with one message: the month, each chart's new rows and the monitors
+(the player then asks for the next months). Nothing re-renders
 the page while it plays: the Solara components are rendered once, and the small `status` the
 sidebar shows (p, o, resources, levers pulled, error) is published when the run is paused,
 stepped, ended or failed, or a lever is pulled — a Solara re-render costs tens of milliseconds,
@@ -60,15 +61,18 @@ class Hub:
     def _send_full(self, name: str, widget: StreamChart) -> None:
         with self.lock:
             full = feed.batch(name, self.session, self.lang, 0)
-            self.shown[name] = dict(full["replace"])
+            self.shown[name] = {**full["replace"], "signals": full.get("signals", {})}
             widget.apply(full)
 
     # ---- frames -----------------------------------------------------------------------------
-    def tick(self) -> dict[str, Any]:
-        """One month (the player's request): step, and answer with everything the page needs
-        in one message (month, stop, each chart's new rows, monitors)."""
+    def tick(self, months: int = 1) -> dict[str, Any]:
+        """One frame (the player's request): step `months` months (fewer at the end or on an
+        error), and answer with everything the page needs in one message (month, stop, each
+        chart's rows of those months, monitors)."""
         with self.lock:
-            self.session.step()
+            for _ in range(months):
+                if not self.session.step():
+                    break
             frame = {"month": self.session.month, "stop": self.session.ended}
             frame.update(self.frame())
             if self.session.ended and self.player is not None:
@@ -85,6 +89,10 @@ class Hub:
             changed = {k: v for k, v in batch.get("replace", {}).items() if shown.get(k) != v}
             shown.update(changed)
             batches[name] = {"insert": batch.get("insert", {}), "replace": changed}
+            signals = batch.get("signals", {})
+            if shown.get("signals") != signals:  # a new y-range re-encodes the chart: rarely
+                shown["signals"] = signals
+                batches[name]["signals"] = signals
         self.sent = s.month
         playing = self.player is not None and self.player.playing
         if not playing or s.ended:  # while playing, the monitors say it; no page re-render
@@ -139,6 +147,7 @@ class Hub:
         with self.lock:
             if self.player is not None:
                 self.player.stop(ended=False)
+                self.player.rewind(0)
             self.session.reset(built)
             self.sent = 0
             for name, widget in list(self.charts.items()):

@@ -20,7 +20,8 @@ data).
    such as `0: 0.9, 0.1; 48: 0.2, 0.9`), **Resources**, **City size**, and the switches. Setup
    applies when you press **Reset**, as NetLogo's *setup*.
 2. **Step** advances one month; **▶ Play** plays, **❚❚ Pause** stops. **Speed: months per second**
-   is what it says; the figure under it is the speed actually reached.
+   is what it says (on a busy machine the charts move a few months at a time to keep it); the
+   figure under it is the speed actually reached.
 3. **Levers** act at once, even while playing: move **Proactivity p** or **Openness o** and the
    mayor holds that point from the next month (**Back to the trajectory** hands control back);
    **Budget** and **Staff hours** change the resources from the next month. Every lever pulled
@@ -84,7 +85,8 @@ empreinte environnementale, données ouvertes périmées).
    **Taille de la ville** et les interrupteurs. Le paramétrage s'applique quand vous appuyez sur
    **Réinitialiser**, comme le *setup* de NetLogo.
 2. **Pas à pas** avance d'un mois ; **▶ Lecture** déroule la simulation, **❚❚ Pause** l'arrête.
-   **Vitesse : mois par seconde** dit ce qu'elle fait ; le chiffre en dessous est la vitesse
+   **Vitesse : mois par seconde** dit ce qu'elle fait (sur une machine chargée, les graphiques
+   avancent de quelques mois à la fois pour la tenir) ; le chiffre en dessous est la vitesse
    réellement atteinte.
 3. Les **Leviers** agissent aussitôt, même en lecture : bougez **Proactivité p** ou **Ouverture
    o** et le maire tient ce point dès le mois suivant (**Revenir à la trajectoire** lui rend la

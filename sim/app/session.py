@@ -31,6 +31,7 @@ from sim.core.model import GovernanceModel
 from sim.core.value import DIMENSIONS
 
 LEVERS = ("proactivity", "openness", "budget", "staff_hours")
+LEVER_LABEL_GAP = 8  # months: lever marks closer than this to a labelled one stay unlabelled
 Point = tuple[float, float]
 
 
@@ -171,10 +172,14 @@ class Session:
         opened = opening_month(self.column("openness"))
         if opened is not None:
             out.append({"month": opened, "kind": "opens", "label": i18n.text("event_opens", lang)})
+        labelled = None  # month of the last lever that got a label
         for lever in self.levers:
-            out.append(
-                {"month": lever.month, "kind": "lever", "label": i18n.text("event_lever", lang)}
-            )
+            # Each lever gets its rule; only the first of a cluster gets the word, so a slider
+            # nudged month after month does not print "lever" over itself.
+            near = labelled is not None and lever.month - labelled < LEVER_LABEL_GAP
+            label = "" if near else i18n.text("event_lever", lang)
+            labelled = labelled if near else lever.month
+            out.append({"month": lever.month, "kind": "lever", "label": label})
         rows = {"election": 4, "opens": 24, "lever": 44}
         p, o = self.column("proactivity"), self.column("openness")
         for event in out:

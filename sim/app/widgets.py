@@ -2,7 +2,8 @@
 
 - `StreamChart`: one Vega-Lite chart, drawn once and then fed rows (`apply`), PNG in the browser.
 - `Player`: Step / Play / Pause and the speed; the clock runs in the browser and asks Python for
-  one month at a time (`vue_tick`), so frames never pile up.
+  the months due (`vue_tick`: one per frame, several when the browser lags), so frames never
+  pile up.
 - `Monitors`: NetLogo-style monitors, set as one trait per frame (no page re-render).
 
 They are plain ipyvuetify templates, so Solara serves them like its own VegaLite widget and they
@@ -58,20 +59,39 @@ class Player(v.VuetifyTemplate):
     mps = traitlets.Int(24).tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     ended = traitlets.Bool(False).tag(sync=True)
-    on_tick = traitlets.Callable(None, allow_none=True)
+    on_tick = traitlets.Callable(None, allow_none=True)  # months -> the frame
 
-    def vue_tick(self, *_: Any) -> None:
-        """The browser asks for the next month; answer `done` whatever happens."""
+    def vue_tick(self, months: Any = 1) -> None:
+        """The browser asks for the months now due (one, or several when it lags); answer
+        `done` whatever happens."""
         info: dict[str, Any] = {"month": 0, "stop": True}
         try:
             if self.on_tick is not None:
-                info = self.on_tick()
+                info = self.on_tick(months_per_frame(months))
         finally:
             self.send({"method": "done", "args": [info]})
 
     def stop(self, ended: bool) -> None:
         self.playing = False
         self.ended = ended
+
+    def rewind(self, month: int) -> None:
+        """The run went back (Reset): the browser's clock counts from `month` again."""
+        self.send({"method": "rewind", "args": [month]})
+
+
+MAX_MONTHS_PER_FRAME = 12  # a quarter of a second at the fastest set speed (48 months/s)
+
+
+def months_per_frame(value: Any) -> int:
+    """The months one frame asks for, checked: a whole number from 1 to MAX_MONTHS_PER_FRAME."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise ValueError(f"months per frame must be a whole number (got {value!r})")
+    if not 1 <= value <= MAX_MONTHS_PER_FRAME:
+        raise ValueError(
+            f"months per frame must be between 1 and {MAX_MONTHS_PER_FRAME} (got {value!r})"
+        )
+    return int(value)
 
 
 class Monitors(v.VuetifyTemplate):

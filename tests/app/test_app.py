@@ -14,7 +14,7 @@ import pytest
 solara = pytest.importorskip("solara")
 
 from sim.analysis.metrics import crossover_month  # noqa: E402
-from sim.app import charts, compare, feed, i18n, settings  # noqa: E402
+from sim.app import charts, compare, feed, i18n, settings, widgets  # noqa: E402
 from sim.app import main as app  # noqa: E402
 from sim.app.hub import Hub  # noqa: E402
 from sim.app.session import Session  # noqa: E402
@@ -218,6 +218,18 @@ def test_an_error_inside_a_step_is_reported_not_raised():
     assert session.ended and "ZeroDivisionError: no governance point" in session.error
 
 
+def test_levers_pulled_close_together_share_one_label():
+    session = Session(build(SMALL))
+    for month in range(20):
+        if month in (12, 14, 16):  # a slider nudged three times, two months apart
+            session.pull("openness", 0.1 + 0.01 * month)
+        session.step()
+    levers = [e for e in session.events("en") if e["kind"] == "lever"]
+    assert [(e["month"], e["label"]) for e in levers] == [(12, "lever"), (14, ""), (16, "")]
+    session.pull("budget", 1.5)  # month 20: far enough from 12 for a label of its own
+    assert session.events("en")[-1]["label"] == "lever"
+
+
 def test_story_marks():
     session = Session(build(DEFAULT_SETUP))  # phased, default city, elections on
     while not session.ended:
@@ -295,6 +307,56 @@ def test_y_ranges_hold_every_preset():
             frame["value_gross"].max() <= rng.flow[1]
             and -frame["value_destroyed"].max() >= rng.flow[0]
         )
+
+
+def test_y_ranges_are_signals_that_widen_only_past_the_fixed_range():
+    session = Session(build(SMALL))
+    spec = feed.spec("value", "en", session)
+    lo, hi = feed.ranges("small", "adequate").value
+    assert spec["params"] == [{"name": "y_lo", "value": lo}, {"name": "y_hi", "value": hi}]
+    assert "unionWith" not in json.dumps(spec)  # a data-driven range re-encodes every frame
+    for _ in range(24):
+        session.step()
+    assert feed.batch("value", session, "en", 23)["signals"] == {"y_lo": lo, "y_hi": hi}
+    narrow = charts.Ranges(value=(0.0, 1e-6), flow=(-1e-6, 1e-6), partners=1.0, load=1.5)
+    for name, column in (("value", "value_cumulative"), ("partners", "partners")):
+        low, high = feed.y_domain(name, session, narrow)
+        data = session.column(column)
+        assert low <= data.min() and high >= data.max() and high <= 1.1 * 2.5 * data.max()
+        assert high == feed._nice(high)  # a round number: the axis does not creep every frame
+    low, high = feed.y_domain("dimensions", session, narrow)
+    assert low <= -session.column("value_destroyed").max()
+    assert high >= session.column("value_gross").max()
+
+
+def test_a_lagging_frame_carries_every_month_due():
+    _box, rc = render_page()
+    player = rc.find(Player).widget
+    player.on_tick(1)
+    frame = player.on_tick(3)  # the browser fell behind by three months
+    assert frame["month"] == 4
+    assert next(m["value"] for m in frame["monitors"] if m["cls"] == "month") == "4 / 144"
+    assert [r["month"] for r in frame["charts"]["value"]["insert"]["rows"]] == [2, 3, 4]
+    assert len(frame["charts"]["dimensions"]["insert"]["rows"]) == 3 * 18
+    rc.close()
+    one = Hub(build(DEFAULT_SETUP), "en")
+    for _ in range(4):
+        one.tick()
+    assert one.session.month == 4
+    hub = Hub(build(DEFAULT_SETUP), "en")
+    hub.tick(4)
+    assert one.session.dataframe().equals(hub.session.dataframe())  # same run, fewer frames
+    while hub.session.month < hub.session.horizon - 1:
+        hub.tick(min(12, hub.session.horizon - 1 - hub.session.month))
+    last = hub.tick(5)  # one month was left: fewer than asked
+    assert last["month"] == hub.session.horizon and last["stop"] and hub.tick(2)["stop"]
+
+
+@pytest.mark.parametrize("bad", [0, 13, -1, 1.5, "2", None, True])
+def test_months_per_frame_is_checked(bad):
+    with pytest.raises(ValueError, match="months per frame must be"):
+        widgets.months_per_frame(bad)
+    assert widgets.months_per_frame(4) == 4 and widgets.months_per_frame(12.0) == 12
 
 
 # ---- the page --------------------------------------------------------------------------------
