@@ -8,6 +8,14 @@ both.
 SHARE = "share [0, 1]"
 VALUE = "value units/month"  # the model's own scale: compare scenarios, not absolute levels
 
+# The robustness map's patterns (sim/studies/robustness.py PATTERNS; a test holds them together).
+MAP_PATTERNS = ("P1", "P2", "P3", "P4", "P5", "P5 plateau only", "P6", "P7", "P8",
+                "P8 adequate only")  # fmt: skip
+PATTERN_ROWS = [
+    (p, "true/false", f"pattern {p} holds for the set (robustness summary.csv: its criterion)")
+    for p in MAP_PATTERNS
+]
+
 # ---- experiments (python -m sim +experiment=NAME): results/<name>/*.csv -----------------------
 EXPERIMENT_ROWS = [
     ("pattern", "", "pattern id, P1–P8 (docs/ODD.md §1.2)"),
@@ -114,25 +122,7 @@ SPECIFIC_ROWS = {
             ),
             ("illectronism_decline", "points/year", "open: fall of the illectronic share"),
             ("seeds_done", "seeds", "seeds of the set that ran without failure"),
-            *(
-                (
-                    p,
-                    "true/false",
-                    f"pattern {p} holds for the set (summary.csv gives the criterion)",
-                )
-                for p in (
-                    "P1",
-                    "P2",
-                    "P3",
-                    "P4",
-                    "P5",
-                    "P5 plateau only",
-                    "P6",
-                    "P7",
-                    "P8",
-                    "P8 adequate only",
-                )
-            ),
+            *PATTERN_ROWS,
             ("pattern", "", "pattern id (P1–P8, with the variants of sim/studies/robustness.py)"),
             ("share", SHARE, "share of the parameter sets where the pattern holds"),
             ("sets", "sets", "parameter sets the share is over"),
@@ -152,7 +142,7 @@ SPECIFIC_ROWS = {
     ),
     "calibration": [  # sim/studies/calibration.py: constraints, posterior and accepted.csv
         ("set", "", "the parameter set's number in the prior sample (ensemble: parameter_set)"),
-        *((f"P{i}", "true/false", f"pattern P{i} holds for the set") for i in range(1, 9)),
+        *PATTERN_ROWS,
         (
             "participation_year",
             SHARE,

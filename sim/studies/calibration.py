@@ -39,6 +39,8 @@ from sim.core.config import ConfigError, plausible_ranges
 from sim.runs import ensemble, presets
 from sim.runs.provenance import environment
 from sim.studies.context import Context, experiment, figure, write_table
+from sim.studies.robustness import PATTERNS as MAP_PATTERNS
+from sim.studies.robustness import map_sets
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +91,11 @@ STRUCTURAL = {
         "far less unequal than 90-9-1 at the defaults (docs/ODD.md §8.2)"
     ),
 }
-PATTERNS = tuple(f"P{i}" for i in range(1, 9))
+# The patterns as the source observes them (MODEL.md §7): P5 is required as a plateau, not with
+# its counterfactual. That coordination costs cause it is a claim about the model's mechanism,
+# tested by removing them (tests/studies/test_patterns.py); it is not an observation a parameter
+# set could be calibrated to.
+PATTERNS = ("P1", "P2", "P3", "P4", "P5 plateau only", "P6", "P7", "P8")
 CONSTRAINED_BELOW = 0.75  # posterior 90% width / prior 90% width under this: "constrained"
 SITUATION = ("resources",)  # the user's own inputs: calibrated over, not shipped in the ensemble
 PAIRS_TOP = 4  # parameters in the pairwise figure (the most constrained)
@@ -143,7 +149,7 @@ def accept(
     if not (isinstance(tolerance, int | float) and 0 < tolerance < math.inf):
         raise ValueError(f"tolerance: got {tolerance!r}; allowed: a number > 0 (1 = the intervals)")
     d = distances(sets, targets)
-    shown = ["set", *parameter_columns(sets), *(p for p in PATTERNS if p in sets.columns),
+    shown = ["set", *parameter_columns(sets), *(p for p in MAP_PATTERNS if p in sets.columns),
              *dict.fromkeys(t.statistic for t in targets)]  # fmt: skip
     table = pd.concat([sets[shown], d], axis=1)
     keep = patterns_hold(sets, patterns) & (table["distance"] <= tolerance)
@@ -349,11 +355,9 @@ def _prior_sample(ctx: Context) -> pd.DataFrame:
         if not path.is_file():
             raise ConfigError("study.sets", given, "the path of an existing per-set .parquet")
         return pd.read_parquet(path)
-    from sim.studies import robustness  # the map of issue #11
-
     samples, seeds = int(ctx.study["samples"]), int(ctx.study["seeds"])
     map_dir = Path(str(ctx.study.get("map_dir") or ctx.out.parent / "robustness"))
-    return robustness.map_sets(samples, seeds, int(ctx.data["seed"]), ctx.jobs, map_dir,
+    return map_sets(samples, seeds, int(ctx.data["seed"]), ctx.jobs, map_dir,
                                base=ctx.base)  # fmt: skip
 
 
@@ -391,9 +395,11 @@ def check_study(ctx: Context) -> tuple[list[str], float, str]:
     """The study settings, each checked before any run: (patterns, tolerance, name)."""
     patterns = ctx.study.get("patterns")
     patterns = list(PATTERNS if patterns is None else patterns)
-    unknown = [p for p in patterns if p not in PATTERNS]
+    unknown = [p for p in patterns if p not in MAP_PATTERNS]
     if unknown:
-        raise ConfigError("study.patterns", unknown, f"a list of pattern ids in {list(PATTERNS)}")
+        raise ConfigError(
+            "study.patterns", unknown, f"a list of pattern ids in {list(MAP_PATTERNS)}"
+        )
     tolerance = ctx.study.get("tolerance", 1.0)
     if isinstance(tolerance, bool) or not isinstance(tolerance, int | float) or tolerance <= 0:
         raise ConfigError("study.tolerance", tolerance, "a number > 0 (1: as published)")

@@ -49,7 +49,7 @@ def synthetic_sets(n: int = 300, seed: int = 7) -> pd.DataFrame:
         table[p] = rng.uniform(*ranges[p], n)
     for p in PATTERNS:
         table[p] = True
-    table["P5"] = table["resources.staff_hours"] < 140  # a pattern that fails in part of the prior
+    table["P5 plateau only"] = table["resources.staff_hours"] < 140  # fails in part of the prior
     noise = rng.normal(0, 1, (3, n))
     table["participation_year"] = 2 * table["parameters.participation_scale"] + 0.002 * noise[0]
     table["illectronism_decline"] = 100 * table["parameters.inclusion_rate"] + 0.05 * noise[1]
@@ -62,11 +62,11 @@ def test_a_set_is_accepted_exactly_when_every_constraint_holds() -> None:
     accepted = accept(sets)
     for t in TARGETS:
         assert accepted[t.statistic].between(t.low, t.high).all(), t.name
-    assert accepted["P5"].all()
+    assert accepted["P5 plateau only"].all()
     within = np.ones(len(sets), bool)
     for t in TARGETS:
         within &= sets[t.statistic].between(t.low, t.high).to_numpy()
-    assert len(accepted) == int((within & sets["P5"].to_numpy()).sum()) > 0
+    assert len(accepted) == int((within & sets["P5 plateau only"].to_numpy()).sum()) > 0
     assert (accepted["distance"] <= 1).all()
     assert acceptance_rate(sets, accepted) == len(accepted) / len(sets)
     wider = accept(sets, tolerance=1.5)  # a wider tolerance accepts a superset

@@ -153,3 +153,9 @@ def test_rule_text_reads_both_sides() -> None:
 
 def test_the_model_used_by_the_map_is_the_one_validated() -> None:
     assert ModelConfig.from_dict({"months": 144}) == ModelConfig()
+
+
+def test_every_pattern_of_the_map_is_in_the_data_dictionary() -> None:
+    from sim.runs.experiment_columns import MAP_PATTERNS
+
+    assert tuple(rmap.PATTERNS) == MAP_PATTERNS
