@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -94,8 +95,11 @@ def main(argv: list[str] | None = None) -> dict:
         "loop_estimate_s": round(loop_s / len(sets) * args.samples, 1),
         "goal_s": GOAL_S, "met": full_s <= GOAL_S, "runs_per_s": round(runs / full_s, 1),
         "load_average": os.getloadavg(),
+        "command": " ".join(["python -m benchmarks.robustness", *(argv or sys.argv[1:])]),
     }  # fmt: skip
     print(json.dumps(result, indent=2))
+    if args.out:  # the map's folder keeps how long its shards took (results/robustness/map.json)
+        (args.out / "benchmark.json").write_text(json.dumps(result, indent=2) + "\n")
     return result
 
 

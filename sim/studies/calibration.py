@@ -369,7 +369,9 @@ def _map_record(ctx: Context) -> dict[str, Any]:
     if ctx.study.get("sets") or not record.is_file():
         return {}
     data = json.loads(record.read_text())
-    return {"prior_map_wall_time_s": data.get("map_wall_time_s"), "prior_map": str(folder)}
+    where = folder.resolve()
+    shown = where.relative_to(Path.cwd()) if where.is_relative_to(Path.cwd()) else where
+    return {"prior_map": str(shown), "prior_map_record": data}
 
 
 def command(ctx: Context) -> str:

@@ -19,6 +19,7 @@ estimate them.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -71,7 +72,8 @@ def robustness(ctx: Context) -> pd.DataFrame:
     failed = rmap.failures(ctx.out / "shards")
     write_json(ctx.out / "map.json", {"samples": samples, "seeds": list(ctx.seeds),
                "model": model, "executor": executor, "sets_done": len(table),
-               "failures": len(failed), "map_wall_time_s": round(wall, 1)})  # fmt: skip
+               "failures": len(failed), "wall_time_s": round(wall, 1),
+               "measured": _benchmark(ctx.out)})  # fmt: skip
     log.info("map of %d sets × %d seeds (%s) in %.1f s; %d failed (set, seed)",
              len(table), seeds, model, wall, len(failed))  # fmt: skip
     return summ
@@ -102,6 +104,13 @@ def docking(ctx: Context) -> pd.DataFrame:
     write_table(ctx, pd.DataFrame(figures).rename(columns={"criterion": "indicator"})
                 .drop(columns="pattern"), "indicators.csv")  # fmt: skip
     return patterns_table
+
+
+def _benchmark(out) -> dict | None:
+    """The timing of these very shards when benchmarks/robustness.py computed them fresh
+    (`--out` writes benchmark.json next to them): a resumed map's own wall time is seconds."""
+    path = out / "benchmark.json"
+    return json.loads(path.read_text()) if path.is_file() else None
 
 
 def settings(ctx: Context) -> tuple[int, int, str, str]:

@@ -13,7 +13,7 @@ import pytest
 from conftest import compose_config, run_module
 
 from sim.cli.compare import compare
-from sim.core.config import ConfigError
+from sim.core.config import ConfigError, ModelConfig
 from sim.runs import ensemble
 from sim.runs.jobspec import job_tasks, plain_data
 from sim.runs.runner import replication_seeds
@@ -154,3 +154,25 @@ def test_package_data_ships_an_ensemble_and_its_sidecar() -> None:
         "package-data"]["sim"]  # fmt: skip
     for file in ("configs/ensemble/default.parquet", "configs/ensemble/default.yaml"):
         assert any(fnmatch.fnmatch(file, p) for p in patterns), file
+
+
+def test_the_shipped_default_ensemble_is_calibrated_and_usable(tmp_path) -> None:
+    """configs/ensemble/default.parquet: made by `+experiment=calibration` (its metadata says how
+    and from what), every value inside its plausible range, and `ensemble=default` runs."""
+    from sim.core.config import plausible_ranges
+    from sim.runs.runner import run
+
+    shipped = ensemble.load("default")
+    meta = shipped.metadata
+    assert meta["method"].startswith("rejection ABC")
+    assert meta["accepted"] == len(shipped.table) >= 10
+    assert 0 < meta["acceptance_rate"] < 1 and meta["prior_samples"] >= 1000
+    assert "python -m sim +experiment=calibration" in meta["command"]
+    ranges = plausible_ranges()
+    for column in shipped.table.columns.drop(ensemble.SET_COLUMN):
+        low, high = ranges[column]
+        assert shipped.table[column].between(low, high).all(), column
+    row = shipped.table.iloc[0].drop(ensemble.SET_COLUMN)
+    changes = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+    frame = run(ModelConfig(months=12).replace(**changes), seed=3)
+    assert len(frame) == 12
