@@ -55,7 +55,7 @@ class RunSchema:
     retry_failed: Any = False  # a sweep reruns its failed runs (sim.runs.sweep)
     task: Any = "main"  # "main" (compare scenarios) or an experiment name (configs/experiment)
     study: dict[str, Any] = field(default_factory=dict)  # an experiment's own settings
-    ensemble: Any = None  # calibrated parameter sets (configs/ensemble/NAME or a .parquet path)
+    ensemble: Any = None  # calibrated parameter sets (sim/ensembles/NAME or a .parquet path)
     design: Any = None  # a design table (Parquet) run in chunks instead of scenarios
     chunks: Any = None  # number of chunks the design is split into
     chunk: Any = None  # the chunk this job runs (sweep chunk=range(0,chunks))

@@ -1,6 +1,6 @@
 """Ensembles: calibrated parameter sets a job draws from, one per replication.
 
-An ensemble is a Parquet table in `configs/ensemble/<name>.parquet` (or any path): a column
+An ensemble is a Parquet table in `sim/ensembles/<name>.parquet` (or any path): a column
 `parameter_set` (the set's number in the calibration's prior sample, so a set can be traced back
 to it) and one column per model parameter, named by its dotted ModelConfig path. Its metadata
 (targets, tolerances, acceptance rate, prior sample size, seeds, the command that regenerates it,
@@ -21,6 +21,7 @@ import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,22 @@ from sim.core.config import ConfigError, ModelConfig, flatten
 from sim.runs import presets
 from sim.runs.files import atomic_write, file_digest
 
-GROUP = "ensemble"  # the folder in configs/
 SET_COLUMN = "parameter_set"
 METADATA_KEY = b"govsim.ensemble"
-NOT_IN_ENSEMBLE = ("months", "trajectory.kind")  # the job's horizon, the scenario's trajectory
 DRAW_STREAM = 1  # SeedSequence child of replication k that draws its set (its seed is (k,))
 
 
+def folder() -> Path:
+    """The shipped ensembles: sim/ensembles, package data beside (not inside) the Hydra configs,
+    because any folder in the config path is a Hydra config group and would capture
+    `ensemble=NAME` as a group choice."""
+    return Path(str(files("sim") / "ensembles"))
+
+
 def names() -> list[str]:
-    """Names of the ensembles shipped in configs/ensemble, sorted."""
-    folder = presets.config_dir() / GROUP
-    return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+    """Names of the ensembles shipped in sim/ensembles, sorted."""
+    where = folder()
+    return sorted(p.stem for p in where.glob("*.parquet")) if where.is_dir() else []
 
 
 def allowed() -> str:
@@ -53,7 +59,7 @@ def allowed() -> str:
         if shipped
         else "none is shipped yet: make one with `python -m sim +experiment=calibration`"
     )
-    return f"null, the name of an ensemble in configs/ensemble ({known}) or the path of a .parquet"
+    return f"null, the name of an ensemble in sim/ensembles ({known}) or the path of a .parquet"
 
 
 def resolve(value: Any) -> Path:
@@ -65,7 +71,7 @@ def resolve(value: Any) -> Path:
         if not path.is_file():
             raise ConfigError("ensemble", value, f"{allowed()} (no such file: {path})")
         return path
-    path = presets.config_dir() / GROUP / f"{value}.parquet"
+    path = folder() / f"{value}.parquet"
     if "/" in value or not path.is_file():
         raise ConfigError("ensemble", value, allowed() + presets.suggestion(value, names()))
     return path
@@ -130,21 +136,10 @@ def check_table(frame: pd.DataFrame, where: str) -> None:
         raise ConfigError(where, list(frame.columns), f"a table with a column '{SET_COLUMN}'")
     if frame.empty:
         raise ConfigError(where, 0, "a table with at least one parameter set (row)")
-    known = set(flatten(ModelConfig().to_dict()))
     parameters = [c for c in frame.columns if c != SET_COLUMN]
     if not parameters:
         raise ConfigError(where, list(frame.columns), "at least one dotted model-field column")
-    for column in parameters:
-        if column in NOT_IN_ENSEMBLE:
-            raise ConfigError(
-                f"{where}: column '{column}'", column,
-                "not in an ensemble: months is the job's (months=N), the kind is the scenario's",
-            )  # fmt: skip
-        if column not in known:
-            raise ConfigError(
-                f"{where}: column '{column}'", column,
-                "a dotted model field such as parameters.push" + presets.suggestion(column, known),
-            )  # fmt: skip
+    presets.check_model_columns(parameters, where, "an ensemble")
     sets = frame[SET_COLUMN]
     if not pd.api.types.is_integer_dtype(sets) or (sets < 0).any() or sets.duplicated().any():
         raise ConfigError(f"{where}: column '{SET_COLUMN}'", sets.tolist()[:5],

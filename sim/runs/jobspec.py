@@ -219,18 +219,7 @@ def _read_design(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
         )  # fmt: skip
     if design.empty:
         raise ConfigError("design", path, "a table with at least one row")
-    known = set(flatten(ModelConfig().to_dict()))
-    for column in design_columns(design):
-        if column in ("months", "trajectory.kind"):
-            raise ConfigError(
-                f"{where}: column '{column}'", column,
-                "not in a design: months is the job's (months=N), the kind is the scenario's",
-            )  # fmt: skip
-        if column not in known:
-            raise ConfigError(
-                f"{where}: column '{column}'", column,
-                "a dotted model field such as parameters.push" + presets.suggestion(column, known),
-            )  # fmt: skip
+    presets.check_model_columns(design_columns(design), where, "a design")
     for column, low in (("point", 0), ("replication", 0), ("seed", 0)):
         for i, value in enumerate(design[column].tolist()):
             if not _is_count(value, low):

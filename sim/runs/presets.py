@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from sim.core.config import TRAJECTORY_KINDS, ConfigError, ModelConfig
+from sim.core.config import TRAJECTORY_KINDS, ConfigError, ModelConfig, flatten
 
 
 def config_dir() -> Path:
@@ -61,6 +61,24 @@ def suggestion(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_model_columns(columns: Any, where: str, table: str) -> None:
+    """ConfigError naming `where` and the column unless every column is a dotted model field a
+    table of parameter values may set: not `months` (the job's) nor the kind (the scenario's).
+    Design tables and ensembles both set model fields by column."""
+    known = set(flatten(ModelConfig().to_dict()))
+    for column in columns:
+        if column in ("months", "trajectory.kind"):
+            raise ConfigError(
+                f"{where}: column '{column}'", column,
+                f"not in {table}: months is the job's (months=N), the kind is the scenario's",
+            )  # fmt: skip
+        if column not in known:
+            raise ConfigError(
+                f"{where}: column '{column}'", column,
+                "a dotted model field such as parameters.push" + suggestion(column, known),
+            )  # fmt: skip
 
 
 def _unknown_key_hint(err: ConfigError) -> str:

@@ -73,7 +73,7 @@ SETTINGS = {
         ),
         Setting(
             "ensemble", "str",
-            "calibrated parameter sets (configs/ensemble/NAME or a .parquet): replication k "
+            "calibrated parameter sets (sim/ensembles/NAME or a .parquet): replication k "
             "draws one, the same in every scenario", nullable=True,
         ),
         Setting("chunks", "int", "number of chunks a design is split into", 1, None, True),

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sim.core.config import ConfigError, plausible_ranges
-from sim.runs import ensemble, presets
+from sim.runs import ensemble
 from sim.runs.provenance import environment
 from sim.studies.context import Context, experiment, figure, write_table
 from sim.studies.robustness import PATTERNS as MAP_PATTERNS
@@ -296,7 +296,7 @@ def calibrate(
     metadata: Mapping[str, Any] | None = None,
 ) -> Calibration:
     """Accept, summarise, draw, and write the results and the ensemble (`ensemble_dir`, the
-    shipped configs/ensemble by default). Raises ValueError, after writing the diagnostics,
+    shipped sim/ensembles by default). Raises ValueError, after writing the diagnostics,
     when no set is accepted (nothing to ship)."""
     accepted = accept(sets, targets, patterns, tolerance)
     summary = posterior_summary(sets, accepted, plausible_ranges())
@@ -333,7 +333,7 @@ def calibrate(
         "situation_left_out": [c for c in parameter_columns(sets) if c.split(".")[0] in SITUATION],
         **dict(metadata or {}),
     }
-    directory = Path(ensemble_dir) if ensemble_dir else presets.config_dir() / ensemble.GROUP
+    directory = Path(ensemble_dir) if ensemble_dir else ensemble.folder()
     paths = ensemble.write(ensemble_table(accepted), meta, directory, name)
     files |= {f"ensemble.{k}": v for k, v in paths.items()}
     return Calibration(accepted, summary, constraints, rate, files)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import SMALL_CITY
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from strategies import configs
 
 from sim.core.aggregate import AggregateModel, Catalogue
 from sim.core.config import ConfigError, ModelConfig, Parameters
@@ -252,60 +252,6 @@ def test_net_is_gross_minus_destruction_every_month():
 
 
 # ---- any valid configuration -------------------------------------------------------------------
-@st.composite
-def configs(draw) -> dict:
-    """Resources from the plausible ranges and beyond, behaviour within plausible ranges."""
-    departments = draw(st.integers(1, 20))
-    pool = draw(st.integers(0, 200))
-    vendor_share = draw(st.sampled_from([0.0, 0.2, 0.5, 1.0]))
-    co_creators = pool - round(pool * vendor_share)
-    kind = draw(st.sampled_from(["proactive", "open", "phased", "combined"]))
-    return {
-        "months": draw(st.integers(12, 144)),
-        "election_interval": draw(st.integers(6, 72)),
-        "city": {
-            "departments": departments,
-            "dgas": draw(st.integers(1, min(departments, 10))),
-            "partner_pool": pool,
-            "vendor_share": vendor_share,
-            "datasets_per_department": draw(st.integers(0, 20)),
-            "initial_infrastructure": draw(st.floats(0.0, 1.0)),
-            "initial_culture": draw(st.floats(0.0, 1.0)),
-            "initial_institutions": draw(st.floats(0.0, 1.0)),
-        },
-        "resources": {
-            "budget": draw(st.floats(0.0, 5.0)),
-            "staff_hours": draw(st.floats(1.0, 300.0)),
-            "dga_hours": draw(st.floats(0.0, 200.0)),
-            "coordination_hours": draw(st.floats(0.0, 40.0)),
-            "pairwise_hours": draw(st.floats(0.0, 5.0)),
-            "update_hours": draw(st.floats(0.0, 5.0)),
-            "answer_hours": draw(st.floats(0.0, 3.0)),
-            "programme_startup": draw(st.floats(0.0, 0.1)),
-        },
-        "trajectory": {"kind": kind, "after_turnover": draw(st.sampled_from(["", "open"]))},
-        "mechanisms": {
-            "technology_prerequisite": draw(st.booleans()),
-            "culture_prerequisite": draw(st.booleans()),
-            "coordination_costs": draw(st.booleans()),
-            "reflex_override": draw(st.none() | st.floats(0.0, 1.0)),
-            "mediation": draw(st.booleans()),
-            "fatigue": draw(st.booleans()),
-            "forced_partners": draw(st.none() | st.integers(0, co_creators)),
-        },
-        "parameters": {
-            "push": draw(st.floats(0.0, 1.0)),
-            "recruitment_rate": draw(st.floats(0.25, 1.0)),
-            "starvation_months": draw(st.integers(1, 6)),
-            "stale_after": draw(st.integers(1, 4)),
-            "budget_returns": draw(st.floats(0.5, 1.0)),
-            "breach_hazard": draw(st.floats(0.001, 0.02)),
-            "participation_scale": draw(st.floats(0.015, 0.06)),
-            "inclusion_rate": draw(st.floats(0.0, 0.03)),
-        },
-    }
-
-
 @settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )

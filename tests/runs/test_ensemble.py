@@ -152,12 +152,12 @@ def test_compare_with_an_ensemble_pairs_and_says_so(tiny_ensemble: Path, tmp_pat
 def test_package_data_ships_an_ensemble_and_its_sidecar() -> None:
     patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
         "package-data"]["sim"]  # fmt: skip
-    for file in ("configs/ensemble/default.parquet", "configs/ensemble/default.yaml"):
+    for file in ("ensembles/default.parquet", "ensembles/default.yaml"):
         assert any(fnmatch.fnmatch(file, p) for p in patterns), file
 
 
 def test_the_shipped_default_ensemble_is_calibrated_and_usable(tmp_path) -> None:
-    """configs/ensemble/default.parquet: made by `+experiment=calibration` (its metadata says how
+    """sim/ensembles/default.parquet: made by `+experiment=calibration` (its metadata says how
     and from what), every value inside its plausible range, and `ensemble=default` runs."""
     from sim.core.config import plausible_ranges
     from sim.runs.runner import run

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,10 @@ def sweeps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, st
     Run once per test session, also under pytest-xdist: the first worker runs them (holding a
     file lock), the others read its record.
     """
-    root = tmp_path_factory.getbasetemp().parent / "govsim-sweeps"
+    # Shared by the xdist workers of THIS session only: a folder left by an earlier session holds
+    # sweeps made by older code, whose shard keys no longer match.
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+    root = tmp_path_factory.getbasetemp().parent / f"govsim-sweeps-{session}"
     root.mkdir(exist_ok=True)
     with open(root / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
