@@ -40,7 +40,7 @@ def plain_loop(sets: pd.DataFrame, seeds: list[int]) -> pd.DataFrame:
     base = ModelConfig().to_dict()
     tables = {}
     for _, row in sets.iterrows():
-        changes = {c: rmap._plain(row[c]) for c in sets.columns if c != "set"}
+        changes = {c: rmap.plain(row[c]) for c in sets.columns if c != "set"}
         for seed in seeds:
             for case in rmap.CASES:
                 tables[(int(row["set"]), seed, case)] = run(

@@ -15,12 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.analysis.metrics import STOCKS, half_level_month, opens_up, share_with_interval
 from sim.core.config import ModelConfig, plausible_ranges, set_paths
 from sim.runs.tasks import completed, run_tasks
-from sim.studies import patterns
+from sim.studies import patterns, robustness
 from sim.studies.context import Context, experiment, figure, pattern_table, save
 
 PATTERNS = ("p1", "p2", "p3", "p4", "p5", "p6", "p7")  # p8 is the resource grid (experiments)
@@ -137,27 +136,19 @@ def net_negative(ctx: Context) -> pd.DataFrame:
     """P7: sample the plausible ranges (Latin hypercube) for techno-push (proactive, no
     mediation) with tight resources; report the sets where cumulative net value is negative."""
     n = int(ctx.study.get("samples", 64))
-    ranges = plausible_ranges()
     fixed = set(patterns.TIGHT)  # the resource level is the scenario, not sampled
-    names = [k for k in ranges if not k.startswith("trajectory.") and k not in fixed]
-    sample = qmc.LatinHypercube(d=len(names), seed=int(ctx.study.get("design_seed", 0))).random(n)
-    low = np.array([ranges[k][0] for k in names])
-    high = np.array([ranges[k][1] for k in names])
-    points = low + sample * (high - low)
+    names = [k for k in plausible_ranges() if not k.startswith("trajectory.") and k not in fixed]
+    sets = robustness.sample_sets(n, int(ctx.study.get("design_seed", 0)), names)
     base = patterns.case_config("proactive", {**patterns.TECHNO_PUSH, **patterns.TIGHT})
     tasks = []
-    for i, point in enumerate(points):
-        changes = {
-            k: (round(v) if isinstance(_default(k), int) else float(v))
-            for k, v in zip(names, point, strict=True)
-        }
+    for i, row in sets.iterrows():
+        changes = {k: robustness.plain(row[k]) for k in names}
         config = ModelConfig.from_dict(set_paths(base.to_dict(), changes))
-        tasks += [({"point": i}, config, int(s)) for s in ctx.seeds]
+        tasks += [({"point": int(i)}, config, int(s)) for s in ctx.seeds]
     runs = completed(run_tasks(tasks, ctx.jobs))
     last = runs[runs["month"] == runs["month"].max()]
     net = last.groupby("point")["value_cumulative"].median()
-    table = pd.DataFrame(points, columns=names)
-    table.insert(0, "point", range(n))
+    table = sets.rename(columns={"set": "point"})
     table["net_value_median"] = net.reindex(range(n)).to_numpy()
     table["negative"] = table["net_value_median"] < 0
     share, lo, hi = share_with_interval(table["negative"].to_numpy())
@@ -171,8 +162,3 @@ def net_negative(ctx: Context) -> pd.DataFrame:
     )
     save(ctx, table, fig)
     return table
-
-
-def _default(path: str) -> Any:
-    section, name = path.split(".")
-    return ModelConfig().to_dict()[section][name]

@@ -242,7 +242,7 @@ def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
         return target
     params = [c for c in chunk.columns if c != "set"]
     tasks = [
-        (int(row["set"]), {p: _plain(row[p]) for p in params}, seed, work.model, dict(work.base))
+        (int(row["set"]), {p: plain(row[p]) for p in params}, seed, work.model, dict(work.base))
         for _, row in chunk.iterrows()
         for seed in work.seeds
     ]
@@ -259,7 +259,7 @@ def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
     return target
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy scalars as Python numbers (the config validation and digests want plain values)."""
     return value.item() if isinstance(value, np.generic) else value
 
