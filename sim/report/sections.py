@@ -57,10 +57,11 @@ def _figure(study: Study, numbers: Numbers, lang: Lang, chart: Any, key: str, h:
 def value_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
     lang = tags.lang
     rec = numbers.ranking(study.resources, study.scenarios, study.months)[0]
+    key = "sec.value.text.ensemble" if study.parameter_sets > 1 else "sec.value.text"
     return Section(
         "value",
         lang.t("sec.value.title"),
-        [lang.h("sec.value.text", n=tags.inp("settings.replications"), rec=scenario(lang, rec))],
+        [lang.h(key, n=tags.inp("settings.replications"), rec=scenario(lang, rec))],
         figure=_figure(study, numbers, lang, charts.chart_value, "value", 3.0),
     )
 
