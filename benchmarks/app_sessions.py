@@ -20,19 +20,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
-from sim.app.main import command, server_env
 from sim.app.settings import SPEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,54 +48,13 @@ STATE = """() => {
 }"""
 
 
-def _browser_settings():
-    """Chromium's path and flags, shared with the browser tests (tests/browser.py)."""
+def _browser():
+    """tests/browser.py: chromium's path and flags and the offline app server, shared with the
+    browser tests (it is a test helper, not part of the package, so it is loaded by path)."""
     spec = importlib.util.spec_from_file_location("browser", ROOT / "tests" / "browser.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.CHROMIUM, module.CHROMIUM_ARGS
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve(app_root: Path):
-    """The app's server on a free port, its code taken from `app_root`; yields (url, process)."""
-    port = _free_port()
-    env = server_env()
-    env["SOLARA_ASSETS_CDN"] = "http://127.0.0.1:9/"  # offline: a cache miss fails loudly
-    env["PYTHONPATH"] = str(app_root)
-    proc = subprocess.Popen(
-        command("127.0.0.1", port),
-        env=env,
-        cwd=app_root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app's server did not start on {url}") from None
-                time.sleep(0.3)
-        yield url, proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    return module
 
 
 def tree_cpu(pid: int) -> float:
@@ -138,7 +91,8 @@ def measure(
 ) -> Result:
     from playwright.sync_api import sync_playwright
 
-    chromium, args = _browser_settings()
+    shared = _browser()
+    chromium, args = shared.CHROMIUM, shared.CHROMIUM_ARGS
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=args)
         browser_pid = _browser_pid(browser)
@@ -245,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(
             f"--app-root must be a govsim checkout (no sim/app/main.py under {args.app_root})"
         )
-    with serve(args.app_root.resolve()) as (url, proc):
+    with _browser().serve(args.app_root.resolve()) as (url, proc):
         coalesce = not args.one_month_per_frame
         result = measure(url, proc.pid, args.sessions, args.speed, args.seconds, coalesce)
     print(report(result, args.sessions, args.speed, coalesce))
