@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from statistics import fmean
 
 import mesa
 import numpy as np
@@ -19,12 +18,13 @@ import pandas as pd
 
 from sim.core.agents import DGA, Citizen, Department, Mayor, Population, PrivatePartner
 from sim.core.agents.citizens import CitizenOutcome
-from sim.core.agents.department import Workload, ration
+from sim.core.agents.department import _TASK_INDEX, Workload, ration
 from sim.core.agents.department import task_weights as department_task_weights
 from sim.core.agents.partner import KINDS
 from sim.core.catalogue import Catalogue
 from sim.core.config import ModelConfig, validate
 from sim.core.governance import Course, make_trajectory
+from sim.core.mean import mean
 from sim.core.openness import funding, scale, staffing_effect
 from sim.core.outputs import COLUMNS, Recorder
 from sim.core.value import account, weight_profile
@@ -114,7 +114,7 @@ class GovernanceModel(mesa.Model):
         self.vendors = [p for p in self.partners if not p.co_creates]
         self.co_creators = [p for p in self.partners if p.co_creates]
         # Mean capability of the vendors under contract (1.0 when the city has none).
-        self.vendor_quality = fmean([p.capability for p in self.vendors]) if self.vendors else 1.0
+        self.vendor_quality = mean([p.capability for p in self.vendors]) if self.vendors else 1.0
         self.mayor = Mayor(
             self, make_trajectory(config.trajectory), legitimacy=float(self.population.trust.mean())
         )
@@ -166,7 +166,7 @@ class GovernanceModel(mesa.Model):
 
     @property
     def maturity(self) -> float:
-        return fmean(d.maturity for d in self.departments)
+        return mean([d.maturity for d in self.departments])
 
     def skills(self) -> float:
         """How much of a tool's value the staff's maturity releases: 1 − s + s·m̄, where s is
@@ -216,14 +216,16 @@ class GovernanceModel(mesa.Model):
         """Stage 3: each department plans its demand per task; hours are rationed by priority."""
         reflex = np.array([d.reflex() for d in self.departments])
         intents = self.catalogue.intents(reflex, self.rng)
+        intended = intents.sum(axis=1).tolist()
         demand = np.array(
-            [d.plan(course, work, int(intents[i].sum())) for i, d in enumerate(self.departments)]
+            [d.plan(course, work, n) for d, n in zip(self.departments, intended, strict=True)]
         )
         capacity = np.array([d.hours for d in self.departments])
         allocation = ration(demand, department_task_weights(course.proactivity, course.openness),
                             capacity)  # fmt: skip
-        for i, d in enumerate(self.departments):
-            d.allocation = allocation[i]
+        shares = np.divide(allocation, demand, out=np.ones_like(demand), where=demand > 0)
+        for d, hours, share in zip(self.departments, allocation, shares.tolist(), strict=True):
+            d.receive(hours, share)
         if work.update_cost > 0:
             affordable = np.floor(allocation[:, 3] / work.update_cost + 1e-9).astype(int)
         else:
@@ -232,7 +234,7 @@ class GovernanceModel(mesa.Model):
         asked = demand[:, 5].sum()
         answered = allocation[:, 5].sum() / asked if asked > 0 else 1.0
         capability = (self.technology * self.culture * self.institutions) ** (1.0 / 3.0)
-        staffed = fmean(d.fraction("programmes") for d in self.departments)
+        staffed = mean(shares[:, _TASK_INDEX["programmes"]].tolist())
         staffing = staffing_effect(staffed, self.config.parameters.min_staffing)
         return StaffMonth(
             updated, staffing, answered * capability, self._practice(course, staffing)
@@ -252,7 +254,7 @@ class GovernanceModel(mesa.Model):
     def _partners_work(self, course: Course, staff: StaffMonth, need: float) -> float:
         """Stage 4: co-creation partners produce or starve; the mayor keeps soliciting."""
         fresh = self.catalogue.fresh_share(self.config.parameters.stale_after)
-        for partner in self.partners:
+        for partner in self.co_creation_partners:  # vendors and idle candidates do not produce
             partner.cooperate(fresh)
         if self.config.mechanisms.forced_partners is not None:
             self._force_partner_count()
@@ -314,7 +316,7 @@ class GovernanceModel(mesa.Model):
         """
         params = self.config.parameters
         active = [p for p in self.partners if p.active]
-        appetite = fmean([p.appetite for p in active]) if active else 0.0
+        appetite = mean([p.appetite for p in active]) if active else 0.0
         circle = 1.0 + len(self.co_creation_partners) / params.privacy_circle
         return (
             self.infrastructure
@@ -331,14 +333,14 @@ class GovernanceModel(mesa.Model):
         params, mech, lines = self.config.parameters, self.config.mechanisms, course.lines
         I, C, Q = self.infrastructure, self.culture, self.institutions
         # Deployment goes faster when the DGAs push it and departments have the hours (§3.2).
-        push = fmean(d.dga_support * d.fraction("operation") for d in self.departments)
+        push = mean([d.dga_support * d.fraction("operation") for d in self.departments])
         push *= course.proactivity * course.commitment
         dI = params.infra_growth * lines["infrastructure"] ** params.budget_returns
         dI = dI * self.vendor_quality * (0.5 + 0.5 * push) * (1 - I) - params.infra_decay * I
         gate_I = 1.0
         if mech.technology_prerequisite:
             gate_I = sigmoid((I - params.technology_threshold) / params.prerequisite_width)
-        cross_silo = fmean(g.cross_silo for g in self.dgas) * staff.staffing
+        cross_silo = mean([g.cross_silo for g in self.dgas]) * staff.staffing
         drive_C = (
             lines["organisation"]
             + params.culture_drive_practice * staff.practice
@@ -375,7 +377,7 @@ class GovernanceModel(mesa.Model):
         params, cat = self.config.parameters, self.catalogue
         I, C = self.infrastructure, self.culture
         skills = self.skills()
-        operation = fmean(d.fraction("operation") for d in self.departments)
+        operation = mean([d.fraction("operation") for d in self.departments])
         stale_share_all = float(cat.stale(params.stale_after).sum() / cat.size) if cat.size else 0.0
         generators = np.array(
             [
@@ -415,7 +417,7 @@ class GovernanceModel(mesa.Model):
                 "budget_spent": course.spent,
                 "hours_capacity": sum(d.hours for d in self.departments),
                 "hours_used": sum(float(d.allocation.sum()) for d in self.departments),
-                "load": fmean(loads),
+                "load": mean(loads),
                 "load_max": max(loads),
                 "dga_unmet": sum(g.unmet for g in self.dgas),
                 "programme_staffing": staff.staffing,

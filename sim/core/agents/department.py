@@ -93,8 +93,27 @@ class Department(mesa.Agent):
         self.silo = silo
         self.dga_support = 1.0
         self.partners_hosted = 0
-        self.demand = np.zeros(len(TASKS))
-        self.allocation = np.zeros(len(TASKS))
+        self._demand = np.zeros(len(TASKS))
+        self._allocation = np.zeros(len(TASKS))
+        self._shares: list[float] | None = None  # allocation ÷ demand per task, when known
+
+    @property
+    def demand(self) -> np.ndarray:
+        """Hours asked this month, per task (the order of TASKS)."""
+        return self._demand
+
+    @demand.setter
+    def demand(self, hours: np.ndarray) -> None:
+        self._demand, self._shares = hours, None
+
+    @property
+    def allocation(self) -> np.ndarray:
+        """Hours received this month, per task, after rationing."""
+        return self._allocation
+
+    @allocation.setter
+    def allocation(self, hours: np.ndarray) -> None:
+        self._allocation, self._shares = hours, None
 
     @property
     def load(self) -> float:
@@ -111,9 +130,20 @@ class Department(mesa.Agent):
 
     def fraction(self, task: str) -> float:
         """Share of a task's demand that received hours this month (1 when nothing was asked)."""
-        i = _TASK_INDEX[task]
-        demand = self.demand[i]
-        return float(self.allocation[i] / demand) if demand > 0 else 1.0
+        if self._shares is None:
+            self._shares = [
+                float(a / d) if d > 0 else 1.0
+                for a, d in zip(self._allocation, self._demand, strict=True)
+            ]
+        return self._shares[_TASK_INDEX[task]]
+
+    def receive(self, allocation: np.ndarray, shares: list[float]) -> None:
+        """This month's rationed hours per task, and their shares of the demand (stage 3).
+
+        The shares are computed for all departments at once by the model; `fraction` reads them
+        (partners, DGAs and the stocks ask for them many times a month).
+        """
+        self._allocation, self._shares = allocation, shares
 
     def plan(self, course: Course, work: Workload, updates_intended: int) -> np.ndarray:
         """This month's demand for hours, task by task (the order of TASKS)."""

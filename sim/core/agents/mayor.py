@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import math
-from statistics import fmean
 from typing import TYPE_CHECKING
 
 import mesa
 
 from sim.core.governance import Course, Trajectory, budget_shares, make_trajectory
+from sim.core.mean import mean
 from sim.core.openness import funding
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class Mayor(mesa.Agent):
         params, rng = self.model.config.parameters, self.model.rng
         draws = rng.random(len(candidates))
         hosts = rng.integers(0, len(departments), len(candidates))
-        slack = 1.0 if need <= 0.0 else fmean(min(1.0, d.spare / need) for d in departments)
+        slack = 1.0 if need <= 0.0 else mean([min(1.0, d.spare / need) for d in departments])
         startup = self.model.config.resources.programme_startup
         outreach = funding(course.lines["partnerships"], startup, params.outreach_full) * staffing
         expected = params.recruitment_rate * course.openness * outreach
@@ -89,7 +89,7 @@ class Mayor(mesa.Agent):
         reputation = sum(c.base_alignment for c in candidates)
         if expected <= 0.0 or reputation <= 0.0:
             return
-        for partner, draw, host in zip(candidates, draws, hosts, strict=True):
+        for partner, draw, host in zip(candidates, draws.tolist(), hosts.tolist(), strict=True):
             if not partner.active and draw < expected * partner.alignment / reputation:
                 partner.join(departments[host])
 
