@@ -135,9 +135,13 @@ SPECIFIC_ROWS = {
             ("cases", "sets", "sets with that outcome in the whole sample"),
             ("indicator", "", "the indicator (sets.parquet column) an index is about"),
             ("S1", SHARE, "first-order index (RBD-FAST from the map's Latin hypercube)"),
-            ("S1_conf", SHARE, "half-width of S1's 95% bootstrap interval"),
+            ("S1_conf", SHARE, "half-width of S1's 95% interval (half-sample jackknife)"),
             ("rank", "rank", "rank of S1 within the indicator (1 = largest)"),
             ("narrow", "true/false", "S1's 95% interval is narrower than half of S1"),
+            ("top", "indices", "how many of the indicator's largest indices the criterion reads"),
+            ("narrow_of_top", "indices", "of those, how many have a narrow interval"),
+            ("smallest_of_top", SHARE, "the smallest of those indices"),
+            ("sets_needed", "sets", "map size at which all of them would be narrow (1/√N)"),
         ]
     ),
     "calibration": [  # sim/studies/calibration.py: constraints, posterior and accepted.csv

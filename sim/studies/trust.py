@@ -8,13 +8,16 @@
 column per pattern), `seeds.parquet` (one row per set × seed), `summary.csv` (per pattern: the
 share of the plausible space where it holds, 95% Wilson interval), `boxes.csv` and
 `discovery.md` (PRIM boxes in words: where each pattern fails), `sobol.csv` (first-order
-variance-based indices of the continuous indicators) and `robustness.png`.
+variance-based indices of the continuous indicators), `sobol_precision.csv` (per indicator:
+whether its five largest indices meet issue #11's precision criterion, and the N that would)
+and `robustness.png`.
 
 The first-order indices are estimated from the map's own Latin hypercube by RBD-FAST (Tarantola,
 Gatelli & Mara 2006; Plischke 2010, SALib's `rbd_fast`), which needs no dedicated Saltelli
-design: the N sets already run give every parameter's first-order (Sobol) index with a bootstrap
-interval. Total-order indices would need a Saltelli design of N × (D + 2) sets; the map does not
-estimate them.
+design: the N sets already run give every parameter's first-order (Sobol) index, with an
+interval from half samples sized for those N sets (sim/analysis/sensitivity.py says why not
+SALib's bootstrap). Total-order indices would need a Saltelli design of N × (D + 2) sets;
+the map does not estimate them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.discovery import find_box
+from sim.analysis.sensitivity import first_order
 from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
 from sim.runs.files import atomic_write, write_json
 from sim.runs.tasks import parallel_map
@@ -68,6 +72,7 @@ def robustness(ctx: Context) -> pd.DataFrame:
     (ctx.out / "discovery.md").write_text(discovery_text(summ, boxes))
     indices = first_order_indices(table, int(ctx.data["seed"]))
     write_table(ctx, indices, "sobol.csv")
+    write_table(ctx, precision(indices), "sobol_precision.csv")
     _figure(ctx, summ, indices)
     failed = rmap.failures(ctx.out / "shards")
     write_json(ctx.out / "map.json", {"samples": samples, "seeds": list(ctx.seeds),
@@ -175,13 +180,10 @@ def discovery_text(summ: pd.DataFrame, boxes: pd.DataFrame) -> str:
 
 
 def first_order_indices(table: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """RBD-FAST first-order indices of each continuous indicator, with 95% bootstrap intervals;
-    `narrow` says the interval is narrower than half the index (S1_conf < S1 / 4)."""
-    from SALib.analyze import rbd_fast
-
-    ranges = plausible_ranges()
-    names = [c for c in table.columns if c in ranges]
-    problem = {"num_vars": len(names), "names": names, "bounds": [ranges[n] for n in names]}
+    """RBD-FAST first-order indices of each continuous indicator, with 95% intervals sized for
+    the map's N sets (sim.analysis.sensitivity); `narrow` says the interval is narrower than half
+    the index (S1_conf < S1 / 4)."""
+    names = [c for c in table.columns if c in plausible_ranges()]
     rows = []
     for output in SOBOL_OUTPUTS:
         y = table[output].to_numpy(dtype=float)
@@ -189,15 +191,31 @@ def first_order_indices(table: pd.DataFrame, seed: int) -> pd.DataFrame:
         if keep.sum() < 2 * len(names) or np.ptp(y[keep]) == 0:
             continue
         x = table.loc[keep, names].to_numpy(dtype=float)
-        si = rbd_fast.analyze(problem, x, y[keep], seed=seed)
-        frame = pd.DataFrame({"indicator": output, "parameter": names})
-        frame["S1"], frame["S1_conf"] = np.asarray(si["S1"]), np.asarray(si["S1_conf"])
+        s1, conf = first_order(x, y[keep], seed=seed)
+        frame = pd.DataFrame({"indicator": output, "parameter": names, "S1": s1, "S1_conf": conf})
         frame["rank"] = frame["S1"].rank(ascending=False, method="first").astype(int)
         frame["narrow"] = frame["S1_conf"] < frame["S1"] / 4
         frame["sets"] = int(keep.sum())
         rows.append(frame.sort_values("rank"))
     columns = ["indicator", "parameter", "S1", "S1_conf", "rank", "narrow", "sets"]
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
+
+
+def precision(indices: pd.DataFrame, top: int = TOP) -> pd.DataFrame:
+    """Issue #11's criterion per indicator: are its `top` largest indices each known to within
+    a quarter of themselves (95% interval narrower than half the index)? `sets_needed` is the
+    map size at which they would all be, with half-widths shrinking as 1/√N."""
+    rows = []
+    for indicator, group in indices.groupby("indicator", sort=False):
+        best = group.nsmallest(top, "rank")
+        sets = int(best["sets"].iloc[0])
+        ratio = (best["S1_conf"] / (best["S1"].clip(lower=1e-9) / 4)).max()
+        rows.append({"indicator": indicator, "sets": sets, "top": len(best),
+                     "narrow_of_top": int(best["narrow"].sum()),
+                     "smallest_of_top": float(best["S1"].min()),
+                     "sets_needed": int(np.ceil(sets * max(ratio, 0.0) ** 2))})  # fmt: skip
+    columns = ["indicator", "sets", "top", "narrow_of_top", "smallest_of_top", "sets_needed"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _figure(ctx: Context, summ: pd.DataFrame, indices: pd.DataFrame) -> None:

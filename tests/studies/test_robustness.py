@@ -90,6 +90,7 @@ def test_the_experiment_writes_its_files_deterministically_and_resumes(tmp_path)
     assert list(summary.columns[:4]) == ["pattern", "share", "low", "high"]
     assert set(summary["pattern"]) == set(rmap.PATTERNS)
     files = "sets.parquet seeds.parquet summary.csv boxes.csv discovery.md sobol.csv map.json"
+    files += " sobol_precision.csv"
     for file in [*files.split(), "robustness.png", "columns.csv", "provenance.json"]:
         assert (first / file).exists(), file
     sets = pd.read_parquet(first / "sets.parquet")
