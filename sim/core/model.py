@@ -59,6 +59,7 @@ class StaffMonth:
     staffing: float  # effect of the open programmes' staffing (0 below the minimum, 1 when full)
     implementation: float  # what departments could answer ÷ what residents asked, × capability
     practice: float  # open practice actually running: programmes funded and staffed, × scale
+    hours_used: float  # staff hours allocated, all departments and tasks
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,11 @@ class GovernanceModel(mesa.Model):
         allocation = ration(demand, department_task_weights(course.proactivity, course.openness),
                             capacity)  # fmt: skip
         shares = np.divide(allocation, demand, out=np.ones_like(demand), where=demand > 0)
-        for d, hours, share in zip(self.departments, allocation, shares.tolist(), strict=True):
-            d.receive(hours, share)
+        totals = demand.sum(axis=1).tolist()
+        for d, hours, share, total in zip(
+            self.departments, allocation, shares.tolist(), totals, strict=True
+        ):
+            d.receive(hours, share, total)
         if work.update_cost > 0:
             affordable = np.floor(allocation[:, 3] / work.update_cost + 1e-9).astype(int)
         else:
@@ -237,7 +241,11 @@ class GovernanceModel(mesa.Model):
         staffed = mean(shares[:, _TASK_INDEX["programmes"]].tolist())
         staffing = staffing_effect(staffed, self.config.parameters.min_staffing)
         return StaffMonth(
-            updated, staffing, answered * capability, self._practice(course, staffing)
+            updated,
+            staffing,
+            answered * capability,
+            self._practice(course, staffing),
+            sum(allocation.sum(axis=1).tolist()),
         )
 
     def _practice(self, course: Course, staffing: float) -> float:
@@ -416,7 +424,7 @@ class GovernanceModel(mesa.Model):
                 "budget": course.budget,
                 "budget_spent": course.spent,
                 "hours_capacity": sum(d.hours for d in self.departments),
-                "hours_used": sum(float(d.allocation.sum()) for d in self.departments),
+                "hours_used": staff.hours_used,
                 "load": mean(loads),
                 "load_max": max(loads),
                 "dga_unmet": sum(g.unmet for g in self.dgas),

@@ -96,6 +96,7 @@ class Department(mesa.Agent):
         self._demand = np.zeros(len(TASKS))
         self._allocation = np.zeros(len(TASKS))
         self._shares: list[float] | None = None  # allocation ÷ demand per task, when known
+        self._total: float | None = None  # hours asked in all, when known
 
     @property
     def demand(self) -> np.ndarray:
@@ -104,7 +105,14 @@ class Department(mesa.Agent):
 
     @demand.setter
     def demand(self, hours: np.ndarray) -> None:
-        self._demand, self._shares = hours, None
+        self._demand, self._shares, self._total = hours, None, None
+
+    @property
+    def demand_total(self) -> float:
+        """Hours asked this month, all tasks together."""
+        if self._total is None:
+            self._total = float(self._demand.sum())
+        return self._total
 
     @property
     def allocation(self) -> np.ndarray:
@@ -118,7 +126,7 @@ class Department(mesa.Agent):
     @property
     def load(self) -> float:
         """Demand over capacity (can exceed 1: that is the point of recording it)."""
-        total = float(self.demand.sum())
+        total = self.demand_total
         if self.hours <= 0:
             return 0.0 if total == 0 else float("inf")
         return total / self.hours
@@ -126,7 +134,7 @@ class Department(mesa.Agent):
     @property
     def spare(self) -> float:
         """Hours this month's demand leaves unused (0 when the department is overloaded)."""
-        return max(0.0, self.hours - float(self.demand.sum()))
+        return max(0.0, self.hours - self.demand_total)
 
     def fraction(self, task: str) -> float:
         """Share of a task's demand that received hours this month (1 when nothing was asked)."""
@@ -137,13 +145,14 @@ class Department(mesa.Agent):
             ]
         return self._shares[_TASK_INDEX[task]]
 
-    def receive(self, allocation: np.ndarray, shares: list[float]) -> None:
-        """This month's rationed hours per task, and their shares of the demand (stage 3).
+    def receive(self, allocation: np.ndarray, shares: list[float], total: float) -> None:
+        """This month's rationed hours per task, their shares of the demand, and the demand's
+        total (stage 3).
 
-        The shares are computed for all departments at once by the model; `fraction` reads them
-        (partners, DGAs and the stocks ask for them many times a month).
+        The model computes these for all departments at once; `fraction`, `load` and `spare`
+        read them (partners, DGAs, the mayor and the stocks ask many times a month).
         """
-        self._allocation, self._shares = allocation, shares
+        self._allocation, self._shares, self._total = allocation, shares, total
 
     def plan(self, course: Course, work: Workload, updates_intended: int) -> np.ndarray:
         """This month's demand for hours, task by task (the order of TASKS)."""
