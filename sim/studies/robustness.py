@@ -32,6 +32,7 @@ import logging
 import math
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,19 +235,28 @@ class Work:
 def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
     """Run one chunk (unless its shard exists) and write its shard; returns the shard's path.
 
-    Failures go to a sidecar `<key>.failures.json` next to a shard of the sets that succeeded;
-    a chunk with failures is retried when the command is rerun.
+    A SLURM array element runs one chunk this way. Failures go to a sidecar
+    `<key>.failures.json` next to a shard of the sets that succeeded; a chunk with failures is
+    retried when the command is rerun.
     """
-    target, sidecar = work.shard(chunk), work.sidecar(chunk)
-    if work.done(chunk):
-        return target
+    if not work.done(chunk):
+        write_shard(chunk, work, parallel_map(measure, tasks_of(chunk, work), jobs))
+    return work.shard(chunk)
+
+
+def tasks_of(chunk: pd.DataFrame, work: Work) -> list[tuple[int, dict, int, str, dict]]:
+    """The chunk's (set, seed) tasks, as `measure` takes them."""
     params = [c for c in chunk.columns if c != "set"]
-    tasks = [
+    return [
         (int(row["set"]), {p: plain(row[p]) for p in params}, seed, work.model, dict(work.base))
         for _, row in chunk.iterrows()
         for seed in work.seeds
     ]
-    results = parallel_map(measure, tasks, jobs)
+
+
+def write_shard(chunk: pd.DataFrame, work: Work, results: list[tuple]) -> None:
+    """The chunk's indicator rows as its shard, and its failures (if any) beside it."""
+    target, sidecar = work.shard(chunk), work.sidecar(chunk)
     rows = [r for r, _ in results if r is not None]
     failed = [f for _, f in results if f is not None]
     work.shards.mkdir(parents=True, exist_ok=True)
@@ -256,7 +266,25 @@ def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
         write_json(sidecar, failed)
     else:
         sidecar.unlink(missing_ok=True)
-    return target
+
+
+def run_local(todo: Sequence[pd.DataFrame], work: Work, jobs: int) -> None:
+    """Every chunk in `todo` through one pool of `jobs` processes, one (set, seed) at a time.
+
+    One pool for the whole map, rather than one per chunk, so no worker idles at the end of
+    each chunk and none is started twice; each shard is written as soon as its chunk's last
+    task is back, in chunk order, so an interrupted map resumes from the shards written.
+    """
+    if jobs <= 1:
+        for i, chunk in enumerate(todo):
+            run_chunk(chunk, work, 1)
+            log.info("chunk %d/%d done", i + 1, len(todo))
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = [(c, [pool.submit(measure, t) for t in tasks_of(c, work)]) for c in todo]
+        for i, (chunk, futures) in enumerate(pending):
+            write_shard(chunk, work, [f.result() for f in futures])
+            log.info("chunk %d/%d done", i + 1, len(todo))
 
 
 def plain(value: Any) -> Any:
@@ -283,10 +311,8 @@ def run_chunks(
         array = pool.map_array(run_chunk, todo, [work] * len(todo), [jobs] * len(todo))
         for job in array:
             job.result()  # raises with the job's own traceback if a whole element died
-    else:
-        for i, chunk in enumerate(todo):
-            run_chunk(chunk, work, jobs)
-            log.info("chunk %d/%d done", i + 1, len(todo))
+    elif todo:
+        run_local(todo, work, jobs)
     return [work.shard(c) for c in chunks]
 
 

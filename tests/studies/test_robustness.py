@@ -76,6 +76,17 @@ def test_a_failing_set_is_recorded_and_the_others_are_kept(tmp_path) -> None:
     assert not work.done(sets)  # a chunk with failures is retried on the next run
 
 
+def test_one_pool_for_every_chunk_writes_the_serial_shards(tmp_path) -> None:
+    chunks = rmap.chunks_of(rmap.sample_sets(4, 0), per_chunk=2)
+    shards = {}
+    for jobs in (1, 2):
+        work = rmap.Work((11,), "agents", {"months": 24}, tmp_path / f"jobs{jobs}")
+        shards[jobs] = rmap.run_chunks(chunks, work, jobs)
+    assert [p.name for p in shards[1]] == [p.name for p in shards[2]]
+    for serial, pooled in zip(shards[1], shards[2], strict=True):
+        pd.testing.assert_frame_equal(pd.read_parquet(serial), pd.read_parquet(pooled))
+
+
 def _job(tmp_path, name: str, **study) -> dict:
     return {
         "task": "robustness", "seed": 0, "replications": study.get("seeds", 2), "jobs": 2,
