@@ -82,3 +82,22 @@ def test_precision_reads_the_top_indices_and_the_sets_they_would_need() -> None:
     row = precision(indices, top=3).iloc[0]
     assert (row["top"], row["narrow_of_top"], row["smallest_of_top"]) == (3, 2, 0.1)
     assert row["sets_needed"] == 4000  # c: 0.05 / 0.025 = 2, so 2² × 1000
+
+
+def test_precision_reads_the_largest_indices_of_the_whole_map_too() -> None:
+    indices = pd.DataFrame(
+        {
+            "indicator": ["gap", "gap", "flow", "flow"],
+            "parameter": ["a", "b", "a", "b"],
+            "S1": [0.4, 0.05, 0.3, 0.2],
+            "S1_conf": [0.05, 0.04, 0.05, 0.1],  # narrow: yes, no, yes, no
+            "rank": [1, 2, 1, 2],
+            "sets": [1000] * 4,
+        }
+    )
+    indices["narrow"] = indices["S1_conf"] < indices["S1"] / 4
+    table = precision(indices, top=2).set_index("indicator")
+    assert list(table.index) == ["gap", "flow", "all indicators"]
+    overall = table.loc["all indicators"]  # 0.4 (gap, a) and 0.3 (flow, a); not gap's 0.05
+    assert (overall["narrow_of_top"], overall["smallest_of_top"]) == (2, 0.3)
+    assert overall["sets_needed"] == 445  # 0.3: 0.05 / 0.075 = 2/3, (2/3)² × 1000 = 444.4
