@@ -273,7 +273,8 @@ def run_local(todo: Sequence[pd.DataFrame], work: Work, jobs: int) -> None:
 
     One pool for the whole map, rather than one per chunk, so no worker idles at the end of
     each chunk and none is started twice; each shard is written as soon as its chunk's last
-    task is back, in chunk order, so an interrupted map resumes from the shards written.
+    task is back, in chunk order. An interrupted map cancels the tasks not yet started (rather
+    than waiting for the whole queue) and resumes from the shards written.
     """
     if jobs <= 1:
         for i, chunk in enumerate(todo):
@@ -282,9 +283,13 @@ def run_local(todo: Sequence[pd.DataFrame], work: Work, jobs: int) -> None:
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending = [(c, [pool.submit(measure, t) for t in tasks_of(c, work)]) for c in todo]
-        for i, (chunk, futures) in enumerate(pending):
-            write_shard(chunk, work, [f.result() for f in futures])
-            log.info("chunk %d/%d done", i + 1, len(todo))
+        try:
+            for i, (chunk, futures) in enumerate(pending):
+                write_shard(chunk, work, [f.result() for f in futures])
+                log.info("chunk %d/%d done", i + 1, len(todo))
+        except BaseException:  # Ctrl-C, a dead worker: stop now, keep the shards written
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def plain(value: Any) -> Any:

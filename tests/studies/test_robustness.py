@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,6 +88,31 @@ def test_one_pool_for_every_chunk_writes_the_serial_shards(tmp_path) -> None:
     assert [p.name for p in shards[1]] == [p.name for p in shards[2]]
     for serial, pooled in zip(shards[1], shards[2], strict=True):
         pd.testing.assert_frame_equal(pd.read_parquet(serial), pd.read_parquet(pooled))
+
+
+def _slow_measure(task):
+    """A stand-in for `measure` (workers are forked, so they see it) that leaves a trace."""
+    set_id, _, seed, _, base = task
+    time.sleep(0.2)
+    (Path(base["traces"]) / f"{set_id}-{seed}").touch()
+    return {"set": set_id, "seed": seed}, None
+
+
+def test_an_interrupted_map_stops_without_running_the_queue(tmp_path, monkeypatch) -> None:
+    traces = tmp_path / "traces"
+    traces.mkdir()
+    work = rmap.Work((11,), "agents", {"traces": str(traces)}, tmp_path / "shards")
+    chunks = rmap.chunks_of(rmap.sample_sets(12, 0), per_chunk=2)
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rmap, "measure", _slow_measure)
+    monkeypatch.setattr(rmap, "write_shard", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        rmap.run_local(chunks, work, jobs=2)
+    # The first chunk's two tasks, those running and those already queued: not all twelve.
+    assert 2 <= len(list(traces.iterdir())) <= 8
 
 
 def _job(tmp_path, name: str, **study) -> dict:
