@@ -8,9 +8,9 @@
 column per pattern), `seeds.parquet` (one row per set × seed), `summary.csv` (per pattern: the
 share of the plausible space where it holds, 95% Wilson interval), `boxes.csv` and
 `discovery.md` (PRIM boxes in words: where each pattern fails), `sobol.csv` (first-order
-variance-based indices of the continuous indicators), `sobol_precision.csv` (per indicator:
-whether its five largest indices meet issue #11's precision criterion, and the N that would)
-and `robustness.png`.
+variance-based indices of the continuous indicators), `sobol_precision.csv` (per indicator,
+then for the whole map: whether the five largest indices meet issue #11's precision criterion,
+and the N that would) and `robustness.png`.
 
 The first-order indices are estimated from the map's own Latin hypercube by RBD-FAST (Tarantola,
 Gatelli & Mara 2006; Plischke 2010, SALib's `rbd_fast`), which needs no dedicated Saltelli
