@@ -92,22 +92,15 @@ def current_month(page) -> int:
     return int(page.locator(".monitor-month .govsim-monitor-value").inner_text().split("/")[0])
 
 
-def month(page, n: int) -> None:
-    """Wait until the page shows month `n` exactly (after a reset, a step, or at the end)."""
+def month(page, n: int, *, or_later: bool = False) -> None:
+    """Wait until the page shows month `n`: exactly (after a reset, a step, or at the end), or
+    `or_later` while it plays, since a lagging page's frames carry several months and the
+    monitor may step over `n`."""
     page.wait_for_function(
-        "n => { const e = document.querySelector('.monitor-month .govsim-monitor-value');"
-        " return e && parseInt(e.innerText) === n; }",
-        arg=n,
-    )
-
-
-def reached(page, n: int) -> None:
-    """Wait until a playing page shows month `n` or later: a lagging page's frames carry several
-    months, so while playing the monitor may step over `n`."""
-    page.wait_for_function(
-        "n => { const e = document.querySelector('.monitor-month .govsim-monitor-value');"
-        " return e && parseInt(e.innerText) >= n; }",
-        arg=n,
+        "([n, later]) => {"
+        " const e = document.querySelector('.monitor-month .govsim-monitor-value');"
+        " const m = e && parseInt(e.innerText); return e && (later ? m >= n : m === n); }",
+        arg=[n, or_later],
     )
 
 
@@ -156,7 +149,7 @@ def test_layout_fits_a_projector(server, browser):
     for width, height in VIEWPORTS:
         context, page, _ = open_page(browser, server + "?lang=fr", watch, (width, height))
         page.locator(".govsim-play").click()
-        reached(page, 30)
+        month(page, 30, or_later=True)
         page.locator(".govsim-play").click()
         shot(page, f"run_{width}x{height}_fr")
         charts = boxes(page, ".govsim-chart")
@@ -234,7 +227,7 @@ def test_levers_during_the_run_french_and_exports(server, browser, tmp_path):
     play = page.get_by_role("button", name="▶ Lecture")
     play.focus()
     page.keyboard.press("Enter")  # the keyboard plays
-    reached(page, 12)
+    month(page, 12, or_later=True)
     slider = page.locator(".govsim-lever-openness").get_by_role("slider")
     slider.focus()
     for _ in range(5):
@@ -279,7 +272,7 @@ def test_charts_out_of_sight_catch_up_when_shown(server, browser):
     page.get_by_role("tab", name="Info").click()
     page.locator(".govsim-speed").select_option("48")
     page.locator(".govsim-play").click()
-    reached(page, 40)
+    month(page, 40, or_later=True)
     page.locator(".govsim-play").click()  # pause
     page.wait_for_function("() => !window.govsimPlayer.playing && !window.govsimPlayer.inflight")
     shown = current_month(page)
