@@ -63,10 +63,15 @@ INTEGER_COLUMNS = ("month", "partners", "breaches", "turnover", "dataset_updates
 
 
 class Recorder:
-    """Preallocated columns for `months` rows; a month's values are written once, in place."""
+    """Preallocated columns for `months` rows; a month's values are written once, in place.
 
-    def __init__(self, months: int) -> None:
-        self._columns = {c: np.zeros(months) for c in COLUMNS}
+    With `runs`, each column holds that many runs side by side (`(months, runs)`), and every
+    value written is a vector with one entry per run (`sim.core.lockstep`).
+    """
+
+    def __init__(self, months: int, runs: int | None = None) -> None:
+        shape = (months,) if runs is None else (months, runs)
+        self._columns = {c: np.zeros(shape) for c in COLUMNS}
 
     def set(self, month: int, column: str, value: float) -> None:
         self._columns[column][month - 1] = value
@@ -104,9 +109,10 @@ class Recorder:
         view.flags.writeable = False
         return view
 
-    def frame(self, months: int) -> pd.DataFrame:
-        """The first `months` rows as a table (integer columns as integers)."""
-        frame = pd.DataFrame({c: v[:months] for c, v in self._columns.items()})
+    def frame(self, months: int, run: int | None = None) -> pd.DataFrame:
+        """The first `months` rows (of run `run`) as a table (integer columns as integers)."""
+        frame = pd.DataFrame({c: v[:months, run] if run is not None else v[:months]
+                              for c, v in self._columns.items()})  # fmt: skip
         for c in INTEGER_COLUMNS:
             frame[c] = frame[c].astype(np.int64)
         return frame

@@ -1,14 +1,14 @@
 """One run as a tidy table, and the paired seeds of a set of runs.
 
 `run(config, seed)` is the single pure entry point every front end uses (CLI, sweeps, studies,
-the app's exports, tests). Replications are paired by construction: replication k gets the same
-seed in every scenario (common random numbers), derived from a root seed with numpy's
-SeedSequence.
+the app's exports, tests); `run_many` gives the same tables for many runs at once.
+Replications are paired by construction: replication k gets the same seed in every scenario
+(common random numbers), derived from a root seed with numpy's SeedSequence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ import pandas as pd
 
 from sim.core.aggregate import AggregateModel
 from sim.core.config import ModelConfig
+from sim.core.lockstep import run_lockstep
 from sim.core.model import GovernanceModel
 
 
@@ -34,6 +35,21 @@ def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) ->
     frame = GovernanceModel(config, rng=int(seed), citizen_agents=False).run()
     frame.insert(0, "seed", int(seed))
     return frame
+
+
+def run_many(
+    configs: Sequence[ModelConfig | Mapping[str, Any]], seeds: Sequence[int]
+) -> list[pd.DataFrame]:
+    """`run(configs[i], seeds[i])` for every i: the same tables, computed together.
+
+    Runs of one city move in lockstep (`sim.core.lockstep`: one array operation serves every
+    run), about twice as fast per run as one at a time; any other mix runs one at a time.
+    """
+    checked = [_checked(c, s) for c, s in zip(configs, seeds, strict=True)]
+    frames = run_lockstep(checked, [int(s) for s in seeds])
+    for frame, seed in zip(frames, seeds, strict=True):
+        frame.insert(0, "seed", int(seed))
+    return frames
 
 
 def run_aggregate(

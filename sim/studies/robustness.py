@@ -12,14 +12,16 @@ a 45,000-run map keeps a few hundred kilobytes, not gigabytes of monthly rows.
 
 Each set runs the nine cases of `CASES`: the four presets, and the counterfactuals that the map
 can afford per set (no coordination costs for P5, no update reflex for P6, techno-push for P7,
-tight resources for P8). "Tight" scales the set's own resources by the tight/adequate ratios of
-configs/resources (budget × 0.4, staff and DGA hours × 0.5), so at the default point it is the
-tight level of the pattern tests. P1's "tight" clause and P2's dependence on initial stocks are
+tight resources for P8). "Tight" scales the set's own resources by the tight/adequate ratios
+of configs/resources (budget × 0.4, staff and DGA hours × 0.5), so at the default point it is
+the tight level of the pattern tests. P1's "tight" clause and P2's dependence on initial stocks are
 not in the map (they need their own runs; the pattern tests cover them at the defaults).
 
 A pattern holds for a set when its criterion holds on the medians over the set's seeds (the
 pooled share for P3); `summary.csv` gives, per pattern, the share of the plausible space where
-it holds with its 95% Wilson interval. Work is cut into chunks of sets, one shard each under
+it holds with its 95% Wilson interval. A set's 9 × `seeds` runs are one task and move in
+lockstep (`sim.core.lockstep`: the same tables as one run at a time, in less time). Work is
+cut into chunks of sets, one shard each under
 `shards/` (named by the digest of what it runs): rerunning the command resumes, and
 `study.executor=slurm` sends the missing chunks to a SLURM cluster as one job array (submitit).
 """
@@ -140,7 +142,7 @@ def _scenario(kind: str, base: str) -> ModelConfig:
     return presets.build(kind, json.loads(base))
 
 
-# ---- one (set, seed): nine runs reduced to indicators --------------------------------------------
+# ---- one set: nine runs per seed reduced to indicators -------------------------------------------
 def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     """The continuous figures behind P1–P8 and the calibration statistics, from one seed's cases.
 
@@ -179,27 +181,43 @@ def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     }
 
 
-RUNNERS: dict[str, Callable[..., pd.DataFrame]] = {
-    "agents": runner.run,
-    "aggregate": runner.run_aggregate,  # the null model (sim/core/aggregate.py)
+def _aggregate_many(configs: Sequence[ModelConfig], seeds: Sequence[int]) -> list[pd.DataFrame]:
+    return [runner.run_aggregate(c, s) for c, s in zip(configs, seeds, strict=True)]
+
+
+RUNNERS: dict[str, Callable[..., list[pd.DataFrame]]] = {
+    "agents": runner.run_many,  # the set's cases × seeds in lockstep (sim/core/lockstep.py)
+    "aggregate": _aggregate_many,  # the null model (sim/core/aggregate.py)
 }
+Result = tuple[dict | None, dict | None]  # (indicators row, None) or (None, failure)
 
 
-def measure(task: tuple[int, dict[str, Any], int, str, dict]) -> tuple[dict | None, dict | None]:
-    """One (set, seed): run every case, return (indicators row, None) or (None, failure)."""
-    set_id, changes, seed, model, base = task
+def measure(task: tuple[int, dict[str, Any], tuple[int, ...], str, dict]) -> list[Result]:
+    """One set: every case over every seed, reduced to one indicators row per seed.
+
+    The set's 9 × K runs move together (`runner.run_many`); if anything fails, the seeds are
+    retried one by one, so the failure is recorded against its own seed and the others are kept.
+    """
+    set_id, changes, seeds, model, base = task
     try:
-        run = RUNNERS[model]
-        runs = {case: run(case_config(case, changes, base), seed) for case in CASES}
-        return {"set": set_id, "seed": seed, **indicators(runs)}, None
-    except Exception as err:  # recorded; the other sets go on
-        return None, {
+        configs = [case_config(case, changes, base) for case in CASES]
+        tables = RUNNERS[model]([c for _ in seeds for c in configs],
+                                [s for s in seeds for _ in configs])  # fmt: skip
+        per_seed = [tables[i : i + len(CASES)] for i in range(0, len(tables), len(CASES))]
+        return [
+            ({"set": set_id, "seed": seed, **indicators(dict(zip(CASES, runs, strict=True)))}, None)
+            for seed, runs in zip(seeds, per_seed, strict=True)
+        ]
+    except Exception as err:  # recorded; the other sets (and seeds) go on
+        if len(seeds) > 1:
+            return [r for seed in seeds for r in measure((set_id, changes, (seed,), model, base))]
+        return [(None, {
             "set": set_id,
-            "seed": seed,
+            "seed": seeds[0],
             "error": f"{type(err).__name__}: {err}",
             "traceback": traceback.format_exc(),
             "config": json.dumps(changes, default=str),
-        }
+        })]  # fmt: skip
 
 
 # ---- chunks, shards, resuming --------------------------------------------------------------------
@@ -240,21 +258,22 @@ def run_chunk(chunk: pd.DataFrame, work: Work, jobs: int) -> Path:
     retried when the command is rerun.
     """
     if not work.done(chunk):
-        write_shard(chunk, work, parallel_map(measure, tasks_of(chunk, work), jobs))
+        results = parallel_map(measure, tasks_of(chunk, work), jobs)
+        write_shard(chunk, work, [r for per_set in results for r in per_set])
     return work.shard(chunk)
 
 
-def tasks_of(chunk: pd.DataFrame, work: Work) -> list[tuple[int, dict, int, str, dict]]:
-    """The chunk's (set, seed) tasks, as `measure` takes them."""
+def tasks_of(chunk: pd.DataFrame, work: Work) -> list[tuple[int, dict, tuple, str, dict]]:
+    """The chunk's tasks, one per set with all its seeds, as `measure` takes them."""
     params = [c for c in chunk.columns if c != "set"]
     return [
-        (int(row["set"]), {p: plain(row[p]) for p in params}, seed, work.model, dict(work.base))
+        (int(row["set"]), {p: plain(row[p]) for p in params}, work.seeds, work.model,
+         dict(work.base))
         for _, row in chunk.iterrows()
-        for seed in work.seeds
-    ]
+    ]  # fmt: skip
 
 
-def write_shard(chunk: pd.DataFrame, work: Work, results: list[tuple]) -> None:
+def write_shard(chunk: pd.DataFrame, work: Work, results: list[Result]) -> None:
     """The chunk's indicator rows as its shard, and its failures (if any) beside it."""
     target, sidecar = work.shard(chunk), work.sidecar(chunk)
     rows = [r for r, _ in results if r is not None]
@@ -269,7 +288,7 @@ def write_shard(chunk: pd.DataFrame, work: Work, results: list[tuple]) -> None:
 
 
 def run_local(todo: Sequence[pd.DataFrame], work: Work, jobs: int) -> None:
-    """Every chunk in `todo` through one pool of `jobs` processes, one (set, seed) at a time.
+    """Every chunk in `todo` through one pool of `jobs` processes, one set at a time.
 
     One pool for the whole map, rather than one per chunk, so no worker idles at the end of
     each chunk and none is started twice; each shard is written as soon as its chunk's last
@@ -285,7 +304,7 @@ def run_local(todo: Sequence[pd.DataFrame], work: Work, jobs: int) -> None:
         pending = [(c, [pool.submit(measure, t) for t in tasks_of(c, work)]) for c in todo]
         try:
             for i, (chunk, futures) in enumerate(pending):
-                write_shard(chunk, work, [f.result() for f in futures])
+                write_shard(chunk, work, [r for f in futures for r in f.result()])
                 log.info("chunk %d/%d done", i + 1, len(todo))
         except BaseException:  # Ctrl-C, a dead worker: stop now, keep the shards written
             pool.shutdown(wait=False, cancel_futures=True)

@@ -52,7 +52,9 @@ def test_each_case_is_its_scenario_with_the_set_and_the_case_on_top() -> None:
 @pytest.fixture(scope="module")
 def default_rows() -> list[dict]:
     """The map's indicators at the default parameters, one row per paired seed (5 seeds)."""
-    return [rmap.measure((0, {}, seed, "agents", {"months": 144}))[0] for seed in range(5)]
+    results = rmap.measure((0, {}, tuple(range(5)), "agents", {"months": 144}))
+    assert [failure for _, failure in results] == [None] * 5
+    return [row for row, _ in results]
 
 
 def test_indicators_are_the_declared_columns(default_rows) -> None:
@@ -79,6 +81,22 @@ def test_a_failing_set_is_recorded_and_the_others_are_kept(tmp_path) -> None:
     assert not work.done(sets)  # a chunk with failures is retried on the next run
 
 
+def test_a_failing_seed_is_recorded_and_the_sets_other_seeds_are_kept(monkeypatch) -> None:
+    """A set's runs move together; when they fail, each seed is retried alone."""
+    real = rmap.RUNNERS["agents"]
+
+    def fails_on_seed_13(configs, seeds):
+        if 13 in seeds:
+            raise RuntimeError("seed 13 breaks")
+        return real(configs, seeds)
+
+    monkeypatch.setitem(rmap.RUNNERS, "agents", fails_on_seed_13)
+    results = rmap.measure((4, {}, (11, 13, 17), "agents", {"months": 24}))
+    assert [(row or {}).get("seed") for row, _ in results] == [11, None, 17]
+    failure = results[1][1]
+    assert failure["set"] == 4 and failure["seed"] == 13 and "seed 13 breaks" in failure["error"]
+
+
 def test_one_pool_for_every_chunk_writes_the_serial_shards(tmp_path) -> None:
     chunks = rmap.chunks_of(rmap.sample_sets(4, 0), per_chunk=2)
     shards = {}
@@ -92,10 +110,10 @@ def test_one_pool_for_every_chunk_writes_the_serial_shards(tmp_path) -> None:
 
 def _slow_measure(task):
     """A stand-in for `measure` (workers are forked, so they see it) that leaves a trace."""
-    set_id, _, seed, _, base = task
+    set_id, _, seeds, _, base = task
     time.sleep(0.2)
-    (Path(base["traces"]) / f"{set_id}-{seed}").touch()
-    return {"set": set_id, "seed": seed}, None
+    (Path(base["traces"]) / f"{set_id}").touch()
+    return [({"set": set_id, "seed": seed}, None) for seed in seeds]
 
 
 def test_an_interrupted_map_stops_without_running_the_queue(tmp_path, monkeypatch) -> None:
