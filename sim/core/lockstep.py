@@ -412,12 +412,36 @@ class Lockstep(StaffStages):
         return self.recorder.frame(self.month, run)
 
 
-def run_lockstep(configs: Sequence[ModelConfig], seeds: Sequence[int]) -> list[pd.DataFrame]:
-    """Monthly tables of `configs[i]` with `seeds[i]`, as `GovernanceModel(...).run()` gives them:
-    in lockstep where `supports` allows, else one model at a time."""
-    if supports(configs):
-        return Lockstep(configs, seeds).run()
-    return [
-        GovernanceModel(c, rng=int(s), citizen_agents=False).run()
-        for c, s in zip(configs, seeds, strict=True)
-    ]
+RESIDENTS = 1_000_000  # at most this many residents, all runs together, in one lockstep
+
+
+def run_lockstep(
+    configs: Sequence[ModelConfig], seeds: Sequence[int], residents: int = RESIDENTS
+) -> list[pd.DataFrame]:
+    """Monthly tables of `configs[i]` with `seeds[i]`, as `GovernanceModel(...).run()` gives them.
+
+    Runs of one city and horizon move together, in groups of at most `residents` residents
+    (memory: each run keeps its own population); a run with a forced partner count, or alone
+    with its city, runs as a model.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, config in enumerate(configs):
+        alone = config.mechanisms.forced_partners is not None
+        groups.setdefault((config.city, config.months, i if alone else -1), []).append(i)
+    frames: list[pd.DataFrame | None] = [None] * len(configs)
+    for members in groups.values():
+        size = max(1, residents // configs[members[0]].city.citizens)
+        for start in range(0, len(members), size):
+            part = members[start : start + size]
+            for i, frame in zip(part, _run_together(configs, seeds, part), strict=True):
+                frames[i] = frame
+    return frames  # type: ignore[return-value]
+
+
+def _run_together(
+    configs: Sequence[ModelConfig], seeds: Sequence[int], part: list[int]
+) -> list[pd.DataFrame]:
+    if len(part) == 1:
+        i = part[0]
+        return [GovernanceModel(configs[i], rng=int(seeds[i]), citizen_agents=False).run()]
+    return Lockstep([configs[i] for i in part], [seeds[i] for i in part]).run()

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core import lockstep
 from sim.core.config import ModelConfig
 from sim.core.lockstep import Lockstep, run_lockstep, supports
 from sim.core.model import GovernanceModel
@@ -60,12 +61,31 @@ def test_any_runs_of_one_city_are_the_models_runs(dicts, seed) -> None:
     assert_same(Lockstep(cfgs, seeds).run(), model_runs(cfgs, seeds))
 
 
-def test_other_mixes_run_one_at_a_time_with_the_same_tables() -> None:
+def test_a_mix_moves_city_by_city_in_groups_of_bounded_residents(monkeypatch) -> None:
+    """Runs of one city move together, at most `residents` residents at a time; a forced partner
+    count runs alone; the tables come back in the order asked, each the model's."""
+    a = ModelConfig.from_dict({"months": 24, "city": {"citizens": 300}})
+    b = ModelConfig.from_dict(
+        {"months": 24, "city": {"citizens": 200, "departments": 3, "dgas": 2}}
+    )
+    forced = a.replace(**{"mechanisms.forced_partners": 3})
+    mix, seeds = [a, b, forced, a, b, a, b], [1, 2, 3, 4, 5, 6, 7]
+    assert not supports(mix)
+    sizes = []
+
+    class Counted(lockstep.Lockstep):
+        def __init__(self, configs, seeds) -> None:
+            sizes.append([c.city.citizens for c in configs])
+            super().__init__(configs, seeds)
+
+    monkeypatch.setattr(lockstep, "Lockstep", Counted)
+    assert_same(run_lockstep(mix, seeds, residents=600), model_runs(mix, seeds))
+    assert sizes == [[300, 300], [200, 200, 200]]  # the third `a` alone, as a model
+
+
+def test_lockstep_needs_one_city_and_one_seed_per_run() -> None:
     forced = ModelConfig.from_dict({"months": 24, "mechanisms": {"forced_partners": 3}})
     small = ModelConfig.from_dict({"months": 24, "city": {"citizens": 300}})
-    for mix in ([forced], [ModelConfig.from_dict({"months": 24}), small]):
-        assert not supports(mix)
-        assert_same(run_lockstep(mix, [1] * len(mix)), model_runs(mix, [1] * len(mix)))
     with pytest.raises(ValueError, match="one city"):
         Lockstep([forced], [1])
     with pytest.raises(ValueError, match="one seed per config"):

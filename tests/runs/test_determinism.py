@@ -13,7 +13,7 @@ import sim
 from sim.core.config import ModelConfig
 from sim.core.model import GovernanceModel
 from sim.runs.runner import replication_seeds
-from sim.runs.tasks import simulate
+from sim.runs.tasks import run_tasks, safe_run, simulate
 
 CONFIG_A = ModelConfig.from_dict(
     {
@@ -138,3 +138,16 @@ def test_simulate_pairs_seeds_and_matches_single_runs():
                 expected,
                 check_exact=True,
             )
+
+
+def test_a_failing_run_in_a_batch_is_recorded_and_the_others_are_kept():
+    """Tasks run in lockstep batches; one bad task sends its batch back to one run at a time."""
+    short = CONFIG_A.replace(months=6)
+    tasks = [
+        ({"scenario": "a", "replication": k}, short, seed) for k, seed in enumerate([3, -1, 5])
+    ]
+    results = run_tasks(tasks)
+    assert [frame is None for frame, _ in results] == [False, True, False]
+    assert "invalid seed" in results[1][1]["error"]
+    for (frame, _), task in zip(results[::2], tasks[::2], strict=True):
+        pd.testing.assert_frame_equal(frame, safe_run((*task, None))[0], check_exact=True)
