@@ -4,8 +4,9 @@ The robustness map (sim/studies/robustness.py) runs every parameter set through 
 K seeds: 45 runs of the same city that differ only in parameters, mechanisms and seeds. One
 `GovernanceModel` run spends most of its time in Python overhead around small arrays (ten
 departments, 96 candidate partners, 80 datasets), not in arithmetic. Here the runs move in
-lockstep: each agent population becomes an array with one row per run, so one numpy call serves
-every run, and only what is truly per run (the random draws, a few scalars) loops over runs.
+lockstep: departments, DGAs, partners and the catalogue become arrays with one row per run, so
+one numpy call serves every run, and only what is truly per run (the random draws, a few scalars,
+the residents, who are arrays already) loops over runs.
 
 This is a second implementation of `GovernanceModel.step` (the model stays the reference, and
 the place where behaviour is read and changed): `tests/core/test_lockstep.py` holds the two
@@ -15,13 +16,15 @@ together, month by month and column by column, bit for bit. To stay exact it
   by the model's own code and each run's random stream is where the model leaves it;
 * draws from each run's own generator, in the model's order within a month (common random
   numbers survive: run k here is run k there);
-* keeps the model's order of floating-point operations: scalars go through the same functions
-  (`funding`, `budget_shares`, `sigmoid`, `poisson_draw`, `account`) once per run, averages over
-  agents are `math.fsum` like `sim.core.mean`, and the lists the model adds with Python's `sum`
-  are added with it here.
+* keeps the model's floating-point operations and their order: its piecewise rules run
+  elementwise on arrays of runs (`sim/core/runwise.py`), its agent averages are `math.fsum`
+  (as `sim.core.mean`) and its list totals Python's `sum`; where numpy and Python may differ in
+  the last bit (powers, exponentials) or the rule has state of its own (trajectories, Poisson
+  draws, the value accounts), each run goes through the model's own function.
 
-It covers the cases the map runs; `supports` says which configurations those are (the same city,
-no forced partner count) and callers fall back to `GovernanceModel` for any other.
+A lockstep holds runs of one city and horizon without a forced partner count (`supports`);
+`run_lockstep` takes any mix, moves it city by city and runs the rest as models. Whoever changes
+a rule of the model changes it here too: the equivalence tests fail until both agree.
 """
 
 from __future__ import annotations
@@ -50,10 +53,7 @@ def supports(configs: Sequence[ModelConfig]) -> bool:
     """Whether these runs can move in lockstep: one city, one horizon, no forced partner count."""
     first = configs[0]
     return all(
-        c.city == first.city
-        and c.months == first.months
-        and c.mechanisms.forced_partners is None
-        and c.resources.staff_hours > 0
+        c.city == first.city and c.months == first.months and c.mechanisms.forced_partners is None
         for c in configs
     )
 
@@ -175,7 +175,9 @@ class Lockstep(StaffStages):
     def _privacy(self) -> dict[str, np.ndarray]:
         """Stage 5: exposure, hazard and this month's breaches (model._privacy)."""
         par = self.par
-        counts = np.stack([(self.active & (self.kind == k)).sum(axis=1) for k in range(5)], 1)
+        counts = np.stack(
+            [(self.active & (self.kind == k)).sum(axis=1) for k in range(len(DATA_APPETITE))], 1
+        )
         counts[:, 0] += self.vendors
         total = counts.sum(axis=1)
         appetite = np.array(

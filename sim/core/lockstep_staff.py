@@ -31,8 +31,23 @@ class StaffStages:
     I: np.ndarray  # stocks, (runs,)
     C: np.ndarray
     Q: np.ndarray
+    pending: np.ndarray  # % of residents awaiting an answer, (runs,)
     published: np.ndarray  # the catalogue, (runs, departments, datasets)
     age: np.ndarray
+    silo: np.ndarray  # departments, (runs, departments)
+    hours: np.ndarray  # staff hours of each department, (runs,)
+    dga_of: np.ndarray  # each department's DGA, (departments,)
+    portfolio: np.ndarray  # departments per DGA, (dgas,)
+    override: np.ndarray  # reflex overridden, (runs,), and its value, (runs, 1)
+    override_value: np.ndarray
+    active: np.ndarray  # co-creation candidates, (runs, candidates)
+    host: np.ndarray
+    starved: np.ndarray
+    output: np.ndarray
+    capability: np.ndarray
+    alignment: np.ndarray
+    base_alignment: np.ndarray
+    reputation: np.ndarray  # the pool's initial alignment, (runs,)
 
     def technology(self) -> np.ndarray:
         """I, or 1 where the technology prerequisite is knocked out (model.technology)."""
