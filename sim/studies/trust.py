@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from typing import Any
 
@@ -93,9 +94,11 @@ def docking(ctx: Context) -> pd.DataFrame:
     (medians over the job's seeds; the null model is deterministic, one run per case)."""
     rows, medians = {}, {}
     for model in rmap.RUNNERS:
-        seeds = ctx.seeds if model == "agents" else ctx.seeds[:1]
-        tasks = [(0, {}, int(s), model, dict(ctx.base)) for s in seeds]
-        results = parallel_map(rmap.measure, tasks, ctx.jobs)
+        seeds = [int(s) for s in (ctx.seeds if model == "agents" else ctx.seeds[:1])]
+        size = math.ceil(len(seeds) / max(1, ctx.jobs))  # one task per worker, seeds in lockstep
+        tasks = [(0, {}, tuple(seeds[i : i + size]), model, dict(ctx.base))
+                 for i in range(0, len(seeds), size)]  # fmt: skip
+        results = [r for part in parallel_map(rmap.measure, tasks, ctx.jobs) for r in part]
         failed = [f for _, f in results if f is not None]
         if failed:
             raise RuntimeError(f"{model}: {failed[0]['error']}")

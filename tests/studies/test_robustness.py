@@ -217,3 +217,11 @@ def test_every_pattern_of_the_map_is_in_the_data_dictionary() -> None:
     from sim.runs.experiment_columns import MAP_PATTERNS
 
     assert tuple(rmap.PATTERNS) == MAP_PATTERNS
+
+
+def test_docking_sets_the_two_models_side_by_side(tmp_path) -> None:
+    table = run_experiment({**_job(tmp_path, "d"), "task": "docking"}, tmp_path / "d")
+    assert list(table.columns) == ["pattern", "criterion", "agents", "aggregate"]
+    assert set(table["pattern"]) == set(rmap.PATTERNS)
+    indicators = pd.read_csv(tmp_path / "d" / "indicators.csv")
+    assert set(indicators["indicator"]) >= set(rmap.MEDIANS)
