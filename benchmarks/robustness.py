@@ -1,7 +1,8 @@
 """The robustness map (issue #11): N sets × K seeds through the map vs the same runs in a loop.
 
-The map runs nine cases per (set, seed) in `jobs` worker processes, reduces each (set, seed) to
-its indicators in the worker and writes one shard per 25 sets. The baseline is the plain loop a
+The map runs each set's nine cases × K seeds together, in lockstep (`sim.core.lockstep`), in
+`jobs` worker processes, reduces each (set, seed) to its indicators in the worker and writes one
+shard per 25 sets. The baseline is the plain loop a
 researcher would write first: every case of every (set, seed) with `sim.runs.runner.run`, one
 after the other in this process, keeping the monthly tables and computing the indicators at the
 end. Both are timed on the same first `--paired` sets in the same sitting (and must agree to
