@@ -94,9 +94,16 @@ def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
     (the same tables as one at a time, in about half the time per run), small enough that each
     of the `jobs` workers gets work.
     """
-    size = max(1, min(BATCH, math.ceil(len(tasks) / max(1, jobs))))
-    batches = [(tasks[i : i + size], inject) for i in range(0, len(tasks), size)]
+    batches = [(batch, inject) for batch in batches_of(tasks, jobs, BATCH)]
     return [r for batch in parallel_map(safe_batch, batches, jobs) for r in batch]
+
+
+def batches_of(items: Sequence[Any], jobs: int, most: int | None = None) -> list[Sequence[Any]]:
+    """`items` cut into consecutive batches, as few as give each of `jobs` workers one (batches
+    move in lockstep: the larger, the faster per run), of at most `most` items."""
+    size = max(1, math.ceil(len(items) / max(1, jobs)))
+    size = size if most is None else min(most, size)
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class RunFailedError(RuntimeError):

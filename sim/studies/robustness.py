@@ -21,9 +21,9 @@ A pattern holds for a set when its criterion holds on the medians over the set's
 pooled share for P3); `summary.csv` gives, per pattern, the share of the plausible space where
 it holds with its 95% Wilson interval. A set's 9 × `seeds` runs are one task and move in
 lockstep (`sim.core.lockstep`: the same tables as one run at a time, in less time). Work is
-cut into chunks of sets, one shard each under
-`shards/` (named by the digest of what it runs): rerunning the command resumes, and
-`study.executor=slurm` sends the missing chunks to a SLURM cluster as one job array (submitit).
+cut into chunks of sets, one shard each under `shards/` (named by the digest of what it runs):
+rerunning the command resumes, and `study.executor=slurm` sends the missing chunks to a SLURM
+cluster as one job array (submitit).
 """
 
 from __future__ import annotations

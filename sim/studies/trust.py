@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 from typing import Any
 
@@ -35,7 +34,7 @@ from sim.analysis.discovery import find_box
 from sim.analysis.sensitivity import first_order
 from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
 from sim.runs.files import atomic_write, write_json
-from sim.runs.tasks import parallel_map
+from sim.runs.tasks import batches_of, parallel_map
 from sim.studies import robustness as rmap
 from sim.studies.context import Context, experiment, figure, write_table
 
@@ -95,9 +94,8 @@ def docking(ctx: Context) -> pd.DataFrame:
     rows, medians = {}, {}
     for model in rmap.RUNNERS:
         seeds = [int(s) for s in (ctx.seeds if model == "agents" else ctx.seeds[:1])]
-        size = math.ceil(len(seeds) / max(1, ctx.jobs))  # one task per worker, seeds in lockstep
-        tasks = [(0, {}, tuple(seeds[i : i + size]), model, dict(ctx.base))
-                 for i in range(0, len(seeds), size)]  # fmt: skip
+        tasks = [(0, {}, tuple(part), model, dict(ctx.base))
+                 for part in batches_of(seeds, ctx.jobs)]  # fmt: skip
         results = [r for part in parallel_map(rmap.measure, tasks, ctx.jobs) for r in part]
         failed = [f for _, f in results if f is not None]
         if failed:
