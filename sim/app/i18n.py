@@ -125,7 +125,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "mediation": ("Digital mediation", "Médiation numérique"),
     "elections": ("Elections every 72 months", "Élections tous les 72 mois"),
     "seed": ("Seed (random draws)", "Graine (tirages aléatoires)"),
-    "seed_error": ("Seed must be a whole number ≥ 0", "La graine doit être un nombre entier ≥ 0"),
+    "seed_error": (
+        "Seed must be a whole number from 0 to 2^63 − 1 (9,223,372,036,854,775,807)",
+        "La graine doit être un nombre entier de 0 à 2^63 − 1 (9 223 372 036 854 775 807)",
+    ),
     "invalid": (
         "Reset is off until the setting above is fixed.",
         "Réinitialiser reste inactif tant que le réglage ci-dessus est invalide.",

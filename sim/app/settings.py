@@ -19,6 +19,7 @@ from typing import Any
 from sim.app import i18n
 from sim.core.config import TRAJECTORY_KINDS, ModelConfig
 from sim.runs import presets
+from sim.runs.runner import MAX_SEED
 
 CITIES = tuple(presets.city_names())
 RESOURCE_LEVELS = tuple(presets.resource_level_names())
@@ -124,15 +125,16 @@ def parse_path(text: str, horizon: int = 144) -> tuple[tuple[float, float, float
 
 
 def parse_seed(value: Any) -> int:
-    """A seed box holds text: accept '7', 7, 7.0; anything else is 'a whole number ≥ 0'."""
+    """A seed box holds text: accept '7', 7, 7.0 up to MAX_SEED (the tables' 64-bit bound, the
+    same as the command line's); anything else is refused with that range."""
     if isinstance(value, bool):
         raise InputError("seed_error")
     if isinstance(value, int | float):
-        if not (math.isfinite(value) and float(value).is_integer() and value >= 0):
+        if not (math.isfinite(value) and float(value).is_integer() and 0 <= value <= MAX_SEED):
             raise InputError("seed_error")
         return int(value)
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 18:
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_SEED:
         raise InputError("seed_error")
     return int(text)
 

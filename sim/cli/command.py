@@ -83,6 +83,9 @@ def _hydra(command: str, argv: list[str], prefix: str) -> int:
         errors.say(prefix, f"error: {errors.hydra_message(err, known)} (nothing was run)")
         return errors.REFUSED
     except Exception as err:
+        package = errors.launcher_package(err)
+        if package is not None:
+            return errors.launcher_refusal(prefix, err, package)
         return errors.internal(prefix, err)
     finally:
         sys.argv = saved_argv

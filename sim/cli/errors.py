@@ -9,6 +9,8 @@
     4  the runs completed but their results could not be written (full disk, a folder where a
        file should go): the message says where the computed results were kept and how to
        write them again
+    5  the launcher or the cluster refused the jobs (e.g. sbatch's own message): nothing of
+       this command was submitted; rerun it once the launcher accepts jobs
 
 `Stop` carries a status and a message out of Hydra's machinery: Hydra turns an ordinary
 exception raised in a callback into a warning and carries on, so the checks that must stop a
@@ -25,7 +27,10 @@ from typing import Any
 
 from sim.runs.presets import suggestion
 
-OK, INTERNAL, REFUSED, RUNS_FAILED, NOT_WRITTEN = 0, 1, 2, 3, 4
+OK, INTERNAL, REFUSED, RUNS_FAILED, NOT_WRITTEN, LAUNCHER_REFUSED = 0, 1, 2, 3, 4, 5
+# Where a launcher's own code lives: an exception raised there (not in govsim's code) while
+# jobs are handed over is the launcher's or the cluster's refusal, not a bug of ours.
+LAUNCHER_PACKAGES = ("submitit", "hydra_plugins", "joblib")
 DEBUG_VARIABLE = "GOVSIM_DEBUG"
 
 
@@ -57,6 +62,49 @@ def internal(prefix: str, err: BaseException) -> int:
         f"(a bug, not your input: {DEBUG_VARIABLE}=1 shows the traceback to report)",
     )
     return INTERNAL
+
+
+def launcher_package(err: BaseException) -> str | None:
+    """The launcher package (`submitit`, …) in which `err` was raised, or None.
+
+    Decided by the innermost frame of the traceback: govsim's own code (a task, a callback)
+    called from a launcher is still govsim's, and a failure there is a bug."""
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return None
+    parts = re.split(r"[\\/]", frames[-1].filename)
+    if "site-packages" not in parts:
+        return None
+    package = parts[parts.index("site-packages") + 1]
+    return package if package in LAUNCHER_PACKAGES else None
+
+
+def launcher_refusal(prefix: str, err: BaseException, package: str) -> int:
+    """The launcher's refusal in its own words, with what to check; status 5."""
+    if debug():
+        traceback.print_exception(err)
+    text = " ".join(str(err).split()) or type(err).__name__
+    if package in ("submitit", "hydra_plugins") and _slurm_like(text):
+        conf = os.environ.get("SLURM_CONF") or "unset"
+        say(
+            prefix,
+            f"error: the cluster refused the job: {text}\n"
+            f"Check that sbatch and srun are on PATH, that SLURM_CONF (now {conf}) names the "
+            "cluster's slurm.conf, and the launcher's options (hydra.launcher.partition, "
+            "account, timeout_min). Nothing was submitted; rerun the same command once sbatch "
+            "accepts jobs (runs already done are kept).",
+        )
+    else:
+        say(
+            prefix,
+            f"error: the launcher ({package}) could not run the jobs: {type(err).__name__}: "
+            f"{text}\nRuns already done are kept; rerun the same command to run the others.",
+        )
+    return LAUNCHER_REFUSED
+
+
+def _slurm_like(text: str) -> bool:
+    return bool(re.search(r"slurm|sbatch|srun|sacct|squeue|submission", text, re.I))
 
 
 def hydra_message(err: BaseException, known: list[str]) -> str:

@@ -48,7 +48,8 @@ Exit status
   0 done; 1 internal error (a bug; GOVSIM_DEBUG=1 shows the traceback); 2 refused before any
   run (the message names the key or the file and line); 3 some runs failed (the others are
   written; failures.csv lists them; a sweep retries them with retry_failed=true); 4 runs done
-  but results not written (the message says where they were kept)
+  but results not written (the message says where they were kept); 5 the launcher or cluster
+  refused the jobs (its own message; nothing submitted)
 Limits
   a job above {limits.MAX_ROWS:,} table rows, {limits.MAX_CPU_HOURS:g} h of computing or 80% of this
   machine's memory needs allow_large=true; the estimate is printed for jobs over a minute
@@ -176,7 +177,7 @@ def _compare_settings() -> str:
         ("scenarios", "two to five scenario files (names or .yaml paths)"),
         ("replications", "paired simulated futures per option"),
         ("months", f"horizon, in [{settings.MONTHS_BOUNDS[0]}, {settings.MONTHS_BOUNDS[1]}]"),
-        ("seed", "root seed (>= 0)"),
+        ("seed", "root seed, in [0, 2**63 - 1]"),
         ("jobs", "worker processes; null = every CPU"),
         ("sensitivity_resources", "resource levels the options are rerun under"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),

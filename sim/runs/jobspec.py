@@ -32,9 +32,9 @@ from sim.core.config import (
     flatten,
     set_paths,
 )
-from sim.runs import ensemble, limits, precedence, presets, settings
+from sim.runs import ensemble, limits, precedence, presets
 from sim.runs.files import digest, file_digest
-from sim.runs.runner import replication_seeds
+from sim.runs.runner import MAX_SEED, replication_seeds
 from sim.runs.settings import check_settings
 
 KEY_COLUMNS = ("scenario", "replication", "seed", "month")
@@ -223,7 +223,9 @@ def _read_design(path: str, stamp: tuple[int, int]) -> pd.DataFrame:
     for column, low in (("point", 0), ("replication", 0), ("seed", 0)):
         for i, value in enumerate(design[column].tolist()):
             if not _is_count(value, low):
-                raise ConfigError(f"{where}, row {i}: {column}", value, f"an integer >= {low}")
+                raise ConfigError(
+                    f"{where}, row {i}: {column}", value, f"an integer in [{low}, 2**63 - 1]"
+                )
     names = design["scenario"].tolist()
     for i, name in enumerate(names):
         if not isinstance(name, str):
@@ -247,7 +249,7 @@ def _is_count(value: Any, low: int) -> bool:
             return False
     elif not isinstance(value, int | np.integer):
         return False
-    return low <= int(value) <= settings.MAX_SEED
+    return low <= int(value) <= MAX_SEED
 
 
 def read_design(path: str) -> pd.DataFrame:

@@ -81,13 +81,34 @@ def check_model_columns(columns: Any, where: str, table: str) -> None:
             )  # fmt: skip
 
 
-def _unknown_key_hint(err: ConfigError) -> str:
-    """A did-you-mean for ConfigError's 'one of the known keys [...]' (a typo'd field)."""
-    match = re.match(r"one of the known keys (\[.*\])$", err.allowed)
-    if not match:
-        return ""
-    leaf = err.path.rsplit(".", 1)[-1]
-    return suggestion(leaf, yaml.safe_load(match.group(1)))
+def unknown_key(data: dict[str, Any], known: dict[str, Any], prefix: str = "") -> str | None:
+    """The dotted path of the first key of `data` (in file order, depth first) that the nested
+    model fields `known` do not have, or None."""
+    for key, value in data.items():
+        if key not in known:
+            return f"{prefix}{key}"
+        if isinstance(known[key], dict) and isinstance(value, dict):
+            found = unknown_key(value, known[key], f"{prefix}{key}.")
+            if found:
+                return found
+    return None
+
+
+def did_you_mean_field(dotted: str) -> str:
+    """' (did you mean 'resources.staff_hours'?)' for a typo'd model field: the closest key of
+    its own section first, else the field of any section whose name is closest
+    (`staf_hours` at the top level is `resources.staff_hours` misplaced and misspelt)."""
+    fields = list(flatten(ModelConfig().to_dict()))
+    parent, _, leaf = dotted.rpartition(".")
+    siblings = {f[len(parent) + 1 :].split(".")[0] for f in fields if f.startswith(f"{parent}.")}
+    if not parent:
+        siblings = {f.split(".")[0] for f in fields}
+    close = difflib.get_close_matches(leaf, sorted(siblings), n=1)
+    if close:
+        return f" (did you mean '{parent + '.' if parent else ''}{close[0]}'?)"
+    by_leaf = {f.rsplit(".", 1)[-1]: f for f in fields}
+    close = difflib.get_close_matches(leaf, sorted(by_leaf), n=1)
+    return f" (did you mean '{by_leaf[close[0]]}'?)" if close else ""
 
 
 def scenario_path(name: str) -> Path:
@@ -132,6 +153,13 @@ def load(name: str) -> dict[str, Any]:
             "the file is empty; a scenario file sets at least trajectory.kind"
             if data is None else "a mapping of model fields (trajectory: {kind: ...}, ...)",
         )  # fmt: skip
+    typo = unknown_key(data, ModelConfig().to_dict())
+    if typo is not None:  # named first: a typo is the likeliest cause of whatever else is wrong
+        raise ScenarioFileError(
+            path, _line(node, typo), "(key)", None,
+            f"unknown key '{typo}'{did_you_mean_field(typo)}; a scenario file sets model "
+            "fields (python -m sim --help model lists them)",
+        )  # fmt: skip
     if "months" in data:
         raise ScenarioFileError(
             path, _line(node, "months"), "months", data["months"],
@@ -146,8 +174,9 @@ def load(name: str) -> dict[str, Any]:
     try:
         ModelConfig.from_dict(merge(ModelConfig().to_dict(), data))
     except ConfigError as err:
-        allowed = err.allowed + _unknown_key_hint(err)
-        raise ScenarioFileError(path, _line(node, err.path), err.path, err.value, allowed) from None
+        raise ScenarioFileError(
+            path, _line(node, err.path), err.path, err.value, err.allowed
+        ) from None
     return data
 
 

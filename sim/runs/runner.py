@@ -19,13 +19,22 @@ from sim.core.config import ModelConfig
 from sim.core.lockstep import run_lockstep
 from sim.core.model import GovernanceModel
 
+MAX_SEED = 2**63 - 1
+"""The largest seed. numpy's SeedSequence takes any integer >= 0, but every table (runs, design,
+provenance) stores seeds as 64-bit integers, so a larger one could not be written back."""
+SEEDS_ALLOWED = "an integer in [0, 2**63 - 1] (tables store seeds as 64-bit integers)"
+
 
 def _checked(config: ModelConfig | Mapping[str, Any] | None, seed: int) -> ModelConfig:
     """The validated config; a bad seed fails here, before any work."""
     if not isinstance(config, ModelConfig):
         config = ModelConfig.from_dict(dict(config or {}))
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"invalid seed {seed!r}: allowed: a non-negative integer")
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, int | np.integer)
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise ValueError(f"invalid seed {seed!r}: allowed: {SEEDS_ALLOWED}")
     return config
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from sim.core.config import ConfigError, ModelConfig
 from sim.runs import ensemble
+from sim.runs.runner import MAX_SEED, SEEDS_ALLOWED
 
 MONTHS_BOUNDS = next(f for f in dataclasses.fields(ModelConfig) if f.name == "months").metadata[
     "bounds"
 ]
 MAX_REPLICATIONS = 1_000_000  # hard: the seeds alone are a list of this length
-MAX_SEED = 2**63 - 1  # seeds are stored as int64
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,10 +33,13 @@ class Setting:
     high: int | None = None
     nullable: bool = False
     internal: bool = False  # hidden from the short help (set by +experiment or for tests)
+    words: str = ""  # what is allowed, when the bounds alone would not say why
 
     def allowed(self) -> str:
         """What the key accepts, in words."""
-        if self.kind == "bool":
+        if self.words:
+            text = self.words
+        elif self.kind == "bool":
             text = "true or false"
         elif self.kind == "int":
             if self.high is None:
@@ -60,7 +63,10 @@ SETTINGS = {
             1, MAX_REPLICATIONS,
         ),
         Setting("months", "int", "simulated months", *MONTHS_BOUNDS),
-        Setting("seed", "int", "root seed; replication k's seed is derived from it", 0),
+        Setting(
+            "seed", "int", "root seed; replication k's seed is derived from it", 0, MAX_SEED,
+            words=SEEDS_ALLOWED,
+        ),
         Setting("jobs", "int", "worker processes; null = every CPU, 1 = serial", 1, None, True),
         Setting(
             "figures", "bool", "PNG figures; null = yes for the main job, no for a sweep",
@@ -105,7 +111,7 @@ def check_value(setting: Setting, value: Any) -> Any:
             ok = False
         if ok and setting.high is not None and value > setting.high:
             ok = False
-        if ok and value > MAX_SEED:  # stored as int64
+        if ok and value > MAX_SEED:  # every integer is stored as int64
             ok = False
     elif setting.kind == "list":
         ok = isinstance(value, list)

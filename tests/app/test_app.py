@@ -100,12 +100,24 @@ def test_bad_paths_are_named_in_words(text, key, english):
     assert caught.value.message("fr").startswith("Trajectoire sur mesure")
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "", " ", "1e3", -1, 1.5, True, float("nan")])
+SEED_ERROR = "Seed must be a whole number from 0 to 2^63 − 1 (9,223,372,036,854,775,807)"
+TOO_LARGE = [str(2**63), 2**70, "1180591620717411303424", "٣"]  # "٣": an Arabic-Indic digit
+
+
+@pytest.mark.parametrize(
+    "bad", ["abc", "-1", "1.5", "", " ", "1e3", -1, 1.5, True, float("nan"), *TOO_LARGE]
+)
 def test_seed_must_be_a_whole_number(bad):
     with pytest.raises(InputError) as caught:
         settings.parse_seed(bad)
-    assert caught.value.message("en") == "Seed must be a whole number ≥ 0"
-    assert caught.value.message("fr") == "La graine doit être un nombre entier ≥ 0"
+    assert caught.value.message("en") == SEED_ERROR
+    assert caught.value.message("fr").startswith("La graine doit être un nombre entier de 0 à 2^63")
+
+
+def test_the_seed_box_takes_every_seed_the_command_line_takes():
+    """Up to 2**63 - 1 (19 digits), the bound of the tables' int64 seed column."""
+    assert settings.parse_seed(str(2**63 - 1)) == 2**63 - 1
+    assert settings.parse_seed("1234567890123456789") == 1234567890123456789
 
 
 def test_good_seeds_and_setup_errors():
@@ -382,7 +394,7 @@ def test_invalid_inputs_disable_reset_with_a_message():
     _box, rc = render_page()
     rc.find(v.TextField, label="Seed (random draws)").widget.v_model = "abc"
     assert button(rc, "Reset").disabled
-    assert "Seed must be a whole number ≥ 0" in alerts(rc)
+    assert SEED_ERROR in alerts(rc)
     rc.find(v.TextField, label="Seed (random draws)").widget.v_model = "4"
     assert not button(rc, "Reset").disabled
     rc.find(v.Select, label="Trajectory").widget.v_model = "custom"

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+import system
 from browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 from sim.core.model import COLUMNS
@@ -28,12 +29,12 @@ SHOTS = ROOT / "results" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TIMEOUT_MS = 30_000
 VIEWPORTS = ((1366, 768), (1024, 768))
+SEED_ERROR = "Seed must be a whole number from 0 to 2^63 − 1 (9,223,372,036,854,775,807)"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="needs Debian chromium (apt-get install -y chromium)"
-)
+# Chromium drives the page; npm filled the app's offline front-end cache (scripts/fetch_assets).
+pytestmark = [system.needs("browser"), system.needs("assets")]
 
 
 @pytest.fixture(scope="module")
@@ -185,11 +186,11 @@ def test_invalid_inputs_never_show_a_traceback(server, browser):
     seed = page.get_by_label("Seed (random draws)")
     for bad in ("abc", "-3", "1.5", ""):
         seed.fill(bad)
-        page.get_by_text("Seed must be a whole number ≥ 0").wait_for()
+        page.get_by_text(SEED_ERROR).wait_for()
         expect(reset).to_be_disabled()
         no_traceback(page)
     seed.fill("2")
-    page.get_by_text("Seed must be a whole number ≥ 0").wait_for(state="detached")
+    page.get_by_text(SEED_ERROR).wait_for(state="detached")
     expect(reset).to_be_enabled()
     page.get_by_label("Trajectory").click(force=True)
     page.get_by_role("option", name="custom", exact=True).click()

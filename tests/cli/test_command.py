@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sim.cli.command import run
-from sim.cli.errors import NOT_WRITTEN, Stop
+from sim.cli.errors import LAUNCHER_REFUSED, NOT_WRITTEN, Stop
 from sim.core.config import ModelConfig
 from sim.runs.columns import _field_metadata
 
@@ -173,3 +174,37 @@ def test_compare_settings_are_checked_like_the_main_jobs(argument: str, named: s
     status, text = call("compare", argument)
     assert status == 2 and named in text and "did you mean" not in text
     assert "Traceback" not in text
+
+
+def test_a_cluster_that_refuses_the_job_is_named_not_called_a_bug(tmp_path: Path) -> None:
+    """submitit_slurm with no usable SLURM configuration: sbatch's own refusal (or, with no
+    SLURM on the machine, submitit's), exit 5, never 'internal error'."""
+    env = {**os.environ, "SLURM_CONF": str(tmp_path / "no" / "slurm.conf")}
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "--multirun", "scenario=open", *SMALL,
+         "hydra/launcher=submitit_slurm", "hydra.launcher.partition=local",
+         f"hydra.sweep.dir={tmp_path / 'sweep'}"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert done.returncode == LAUNCHER_REFUSED, done.stderr
+    assert "govsim: error: the cluster refused the job: " in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert "SLURM_CONF (now " + env["SLURM_CONF"] in done.stderr
+
+
+def test_an_exception_of_our_own_code_is_a_bug_even_under_a_launcher() -> None:
+    """The innermost frame decides: a launcher's frame is its refusal, ours is ours."""
+    from sim.cli import errors
+
+    try:
+        ModelConfig.from_dict({"months": "x"})
+    except Exception as err:  # raised in sim/core: not a launcher's
+        assert errors.launcher_package(err) is None
+    try:
+        import submitit.core.utils as utils
+
+        utils.CommandFunction(["false"], verbose=False)()
+    except Exception as err:  # raised in submitit, as sbatch's refusal is
+        assert errors.launcher_package(err) == "submitit"
+    else:
+        raise AssertionError("`false` did not fail")

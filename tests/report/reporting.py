@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pandas as pd
-import pytest
+import system
 import yaml
 
 OPTIONS = ["phased", "combined", "proactive"]
@@ -33,8 +32,7 @@ def read_config(folder: Path) -> dict:
 
 
 def needs_poppler() -> None:
-    if shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None:
-        pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed")
+    system.require("poppler")  # pdftotext, pdftoppm
 
 
 def pdf_pages(path: Path) -> list[str]:

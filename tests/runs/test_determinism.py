@@ -151,3 +151,14 @@ def test_a_failing_run_in_a_batch_is_recorded_and_the_others_are_kept():
     assert "invalid seed" in results[1][1]["error"]
     for (frame, _), task in zip(results[::2], tasks[::2], strict=True):
         pd.testing.assert_frame_equal(frame, safe_run((*task, None))[0], check_exact=True)
+
+
+def test_every_seed_the_tables_can_hold_runs_and_a_larger_one_names_the_bound():
+    """Seeds up to 2**63 - 1 (the int64 seed column); 2**70, which SeedSequence would take, is
+    refused with the real bound, not with a self-contradicting 'an integer >= 0'."""
+    from sim.runs.runner import MAX_SEED, run
+
+    assert run(CONFIG_A.replace(months=1), seed=MAX_SEED)["seed"].iloc[0] == MAX_SEED
+    for seed in (MAX_SEED + 1, 2**70, -1):
+        with pytest.raises(ValueError, match=r"allowed: an integer in \[0, 2\*\*63 - 1\]"):
+            run(CONFIG_A.replace(months=1), seed=seed)

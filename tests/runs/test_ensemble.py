@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import system
 from conftest import compose_config, run_module
 
 from sim.cli.compare import compare
@@ -133,6 +134,7 @@ def test_sweep_with_an_ensemble_pairs_its_jobs(tiny_ensemble: Path, tmp_path: Pa
 
 
 def test_compare_with_an_ensemble_pairs_and_says_so(tiny_ensemble: Path, tmp_path: Path) -> None:
+    system.require("pdf")  # the comparison writes its brief as a PDF too
     written = compare(
         ["scenarios=[phased,combined]", "city=small", "months=24", "replications=4",
          "sensitivity_resources=[tight]", "sensitivity_replications=2",
