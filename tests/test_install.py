@@ -14,8 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+pytestmark = pytest.mark.slow  # builds and installs a wheel in a new virtual environment
 
 
 def test_wheel_install_runs_the_main_job_from_elsewhere(tmp_path: Path) -> None:

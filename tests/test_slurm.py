@@ -39,11 +39,14 @@ SLURM = ["hydra/launcher=submitit_slurm", "hydra.launcher.partition=local"]
 SLURM += ["hydra.launcher.timeout_min=5"]
 
 # The fixture installs SLURM's packages when missing (scripts/local_slurm), which needs root.
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or os.geteuid() != 0,
-    reason="a local SLURM cluster needs Linux and root: run the tests as root, as CI does "
-    "(the fixture then installs SLURM with `bash scripts/local_slurm install`)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux") or os.geteuid() != 0,
+        reason="a local SLURM cluster needs Linux and root: run the tests as root, as CI does "
+        "(the fixture then installs SLURM with `bash scripts/local_slurm install`)",
+    ),
+]
 
 
 def _script(command: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:

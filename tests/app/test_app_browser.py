@@ -34,7 +34,7 @@ SEED_ERROR = "Seed must be a whole number from 0 to 2^63 − 1 (9,223,372,036,85
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 # Chromium drives the page; npm filled the app's offline front-end cache (scripts/fetch_assets).
-pytestmark = [system.needs("browser"), system.needs("assets")]
+pytestmark = [pytest.mark.slow, system.needs("browser"), system.needs("assets")]
 
 
 @pytest.fixture(scope="module")

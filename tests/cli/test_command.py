@@ -177,9 +177,10 @@ def test_compare_settings_are_checked_like_the_main_jobs(argument: str, named: s
 
 
 def test_a_cluster_that_refuses_the_job_is_named_not_called_a_bug(tmp_path: Path) -> None:
-    """submitit_slurm with no usable SLURM configuration: sbatch's own refusal (or, with no
-    SLURM on the machine, submitit's), exit 5, never 'internal error'."""
-    env = {**os.environ, "SLURM_CONF": str(tmp_path / "no" / "slurm.conf")}
+    """submitit_slurm with no usable SLURM configuration (an empty slurm.conf): sbatch's own
+    refusal (or, with no SLURM on the machine, submitit's), exit 5, never 'internal error'."""
+    (tmp_path / "slurm.conf").write_text("")  # a missing file: sbatch asks DNS, ~1 min here
+    env = {**os.environ, "SLURM_CONF": str(tmp_path / "slurm.conf")}
     done = subprocess.run(
         [sys.executable, "-m", "sim", "--multirun", "scenario=open", *SMALL,
          "hydra/launcher=submitit_slurm", "hydra.launcher.partition=local",
