@@ -40,7 +40,7 @@ ILLECTRONIC_SHARE = float(citizens.AGE_SHARES @ citizens.ILLECTRONISM)
 INITIAL_TRUST, INITIAL_MATURITY, SILO, PRIVACY_CONCERN = 0.5, 0.2, 1.0, 0.5
 CO_CREATOR_APPETITE = float(np.mean([partner.DATA_APPETITE[k] for k in partner.KINDS[1:]]))
 # Propensity: log-normal of mean 1 × (0.5 + status), status = literacy/2 + uniform(0, 1)/2.
-TASKS = 6  # operation, training, programmes, data upkeep, partnerships, answers
+TASKS = len(department.TASKS)
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,11 @@ import numpy as np
 import pandas as pd
 
 from sim.core.agents.citizens import CitizenOutcome
+from sim.core.agents.department import OPERATION, TRAINING
 from sim.core.agents.partner import DATA_APPETITE
 from sim.core.config import ModelConfig
 from sim.core.governance import BUDGET_LINES, budget_shares, make_trajectory
-from sim.core.lockstep_staff import OPERATION, TRAINING, StaffStages
+from sim.core.lockstep_staff import StaffStages
 from sim.core.model import GovernanceModel, poisson_draw, sigmoid
 from sim.core.outputs import Recorder
 from sim.core.runwise import Columns, appetite_sum, fsum_rows, funding_v, python_sums

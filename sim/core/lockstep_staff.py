@@ -12,10 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.core.agents.department import ration
+from sim.core.agents.department import (
+    ANSWERS,
+    DATA_UPKEEP,
+    OPERATION,
+    PARTNERSHIPS,
+    PROGRAMMES,
+    TASKS,
+    TRAINING,
+    ration,
+    task_weights,
+)
 from sim.core.runwise import Columns, fsum_rows, funding_v, python_sums, scale_v
-
-OPERATION, TRAINING, PROGRAMMES, DATA_UPKEEP, PARTNERSHIPS, ANSWERS = range(6)
 
 
 class StaffStages:
@@ -113,7 +121,8 @@ class StaffStages:
         intents = self.published & (self.age >= 1) & (draws < reflex[:, :, None])
         # Department.plan, then the rationing
         deployment = res.deployment_hours * p * commit
-        demand = np.empty((R, D, 6))
+        tasks = len(TASKS)
+        demand = np.empty((R, D, tasks))
         demand[:, :, OPERATION] = (res.operation_hours * self.I)[:, None] + deployment[
             :, None
         ] * dgas["support"]
@@ -122,11 +131,11 @@ class StaffStages:
         demand[:, :, DATA_UPKEEP] = intents.sum(axis=2) * update_cost[:, None]
         demand[:, :, PARTNERSHIPS] = self.hosted * self.need[:, None]
         demand[:, :, ANSWERS] = (res.answer_hours * self.pending)[:, None]
-        weights = np.empty((R, 6))
-        weights[:, 0], weights[:, 1], weights[:, 2:] = 0.5 + p, 0.5, (0.3 + o)[:, None]
         allocation = ration(
-            demand.reshape(R * D, 6), np.repeat(weights, D, axis=0), np.repeat(self.hours, D)
-        ).reshape(R, D, 6)
+            demand.reshape(R * D, tasks),
+            np.repeat(task_weights(p, o), D, axis=0),
+            np.repeat(self.hours, D),
+        ).reshape(R, D, tasks)
         shares = np.divide(allocation, demand, out=np.ones_like(demand), where=demand > 0)
         # Catalogue.update: age every published dataset, reset the first affordable intents
         positive = update_cost > 0

@@ -26,7 +26,10 @@ NAMES = (
     "IT",
     "citizen relations",
 )
+# The tasks a department's staff hours go to, in the order of every (…, tasks) array: the one
+# list the model, the lockstep and the null model index by.
 TASKS = ("operation", "training", "programmes", "data_upkeep", "partnerships", "answers")
+OPERATION, TRAINING, PROGRAMMES, DATA_UPKEEP, PARTNERSHIPS, ANSWERS = range(len(TASKS))
 _TASK_INDEX = {task: i for i, task in enumerate(TASKS)}
 
 
@@ -59,10 +62,18 @@ def ration(demand: np.ndarray, weights: np.ndarray, capacity: np.ndarray) -> np.
     return alloc
 
 
-def task_weights(proactivity: float, openness: float) -> np.ndarray:
-    """Rationing priorities: proactive steering protects operations, openness the open tasks."""
-    open_task = 0.3 + openness
-    return np.array([0.5 + proactivity, 0.5, *[open_task] * 4], dtype=float)
+def task_weights(proactivity: float | np.ndarray, openness: float | np.ndarray) -> np.ndarray:
+    """Rationing priorities: proactive steering protects operations, openness the open tasks.
+
+    For one governance point (tasks,); for arrays of points (…, tasks), one row per point (the
+    lockstep's runs)."""
+    proactivity = np.asarray(proactivity, dtype=float)
+    openness = np.asarray(openness, dtype=float)
+    weights = np.empty((*proactivity.shape, len(TASKS)))
+    weights[..., OPERATION] = 0.5 + proactivity
+    weights[..., TRAINING] = 0.5
+    weights[..., PROGRAMMES:] = (0.3 + openness)[..., None]
+    return weights
 
 
 @dataclass(frozen=True)
