@@ -128,8 +128,9 @@ def scenario_note(name: str) -> str:
 
 
 def horizons(months: int) -> list[int]:
-    """Months 24, 72 and 144, clipped to the horizon (duplicates removed)."""
-    return sorted({min(h, months) for h in HORIZONS})
+    """Months 24, 72 and 144, clipped to the horizon, and the horizon itself: the brief's verdict
+    is read at the last month, so a horizon beyond 12 years is one more column, not a gap."""
+    return sorted({min(h, months) for h in HORIZONS} | {months})
 
 
 # ---- statistics ----------------------------------------------------------------------------------

@@ -526,3 +526,19 @@ def test_unknown_scenario_fails_before_any_run_on_the_command_line(tmp_path: Pat
     assert result.returncode == 2
     assert "'phasd'" in result.stderr and "scenarios" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_horizon_beyond_twelve_years_is_reported_at_its_last_month(tmp_path: Path) -> None:
+    """months=168 (allowed up to 1,200) once ended in KeyError: the verdict is read at the last
+    month, which the fixed horizons (2, 6, 12 years) did not hold. Now it is a column of its own."""
+    system.require("pdf")
+    out = tmp_path / "long"
+    compare(
+        ["scenarios=[phased,combined]", "city=small", "months=168", "replications=2",
+         "sensitivity_replications=0", "language=en"], out,
+    )  # fmt: skip
+    summary = read_summary(out)
+    assert sorted(set(summary["month"])) == [24, 72, 144, 168]
+    assert set(summary.loc[summary["month"] == 168, "scenario"]) >= {"phased", "combined"}
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "14 years" in page
