@@ -98,15 +98,14 @@ def did_you_mean_field(dotted: str) -> str:
     """' (did you mean 'resources.staff_hours'?)' for a typo'd model field: the closest key of
     its own section first, else the field of any section whose name is closest
     (`staf_hours` at the top level is `resources.staff_hours` misplaced and misspelt)."""
-    fields = list(flatten(ModelConfig().to_dict()))
     parent, _, leaf = dotted.rpartition(".")
-    siblings = {f[len(parent) + 1 :].split(".")[0] for f in fields if f.startswith(f"{parent}.")}
-    if not parent:
-        siblings = {f.split(".")[0] for f in fields}
-    close = difflib.get_close_matches(leaf, sorted(siblings), n=1)
+    section = ModelConfig().to_dict()
+    for part in parent.split(".") if parent else ():
+        section = section[part]  # unknown_key found `dotted` under known sections only
+    close = difflib.get_close_matches(leaf, sorted(section), n=1)
     if close:
         return f" (did you mean '{parent + '.' if parent else ''}{close[0]}'?)"
-    by_leaf = {f.rsplit(".", 1)[-1]: f for f in fields}
+    by_leaf = {f.rsplit(".", 1)[-1]: f for f in flatten(ModelConfig().to_dict())}
     close = difflib.get_close_matches(leaf, sorted(by_leaf), n=1)
     return f" (did you mean '{by_leaf[close[0]]}'?)" if close else ""
 
