@@ -60,7 +60,9 @@ def find_box(
     cases = int(interest.sum())
     if cases < MIN_CASES or cases == interest.size:
         return None
-    x = x.reset_index(drop=True)
+    # EMA's PRIM stores its box limits in a frame of x's dtypes and peels to midpoints: with an
+    # integer parameter (parameters.stale_after) current pandas refuses 2.5 in an int64 column.
+    x = x.reset_index(drop=True).astype(float)
     prim = _prim()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

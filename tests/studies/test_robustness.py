@@ -197,6 +197,20 @@ def test_prim_finds_a_known_failing_region() -> None:
     assert box.density >= 0.8 and box.coverage >= 0.7
 
 
+def test_prim_takes_an_integer_parameter() -> None:
+    """`parameters.stale_after` is an integer: PRIM's midpoint limits (2.5) once raised
+    "Invalid value '2.5' for dtype 'int64'" with pandas >= 3 (issue #26)."""
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"parameters.push": rng.uniform(0, 1, 400),
+                      "parameters.stale_after": rng.integers(1, 6, 400)})  # fmt: skip
+    fails = (x["parameters.push"] > 0.6) & (x["parameters.stale_after"] >= 3)
+    box = find_box(
+        x, fails.to_numpy(), {"parameters.push": (0, 1), "parameters.stale_after": (1, 5)}
+    )
+    assert box is not None and x["parameters.stale_after"].dtype.kind == "i"  # x not changed
+    assert 2 <= box.restrictions["parameters.stale_after"][0] < 3
+
+
 def test_prim_reports_no_box_for_noise() -> None:
     rng = np.random.default_rng(1)
     x = pd.DataFrame(rng.uniform(size=(400, 3)), columns=["a.x", "a.y", "a.z"])
