@@ -177,6 +177,12 @@ class GovernanceModel(mesa.Model):
 
     # ---- the monthly step ------------------------------------------------------------------------
     def step(self) -> None:
+        if self.month >= self.config.months:  # the tables hold `months` rows, no more
+            raise RuntimeError(
+                f"the model has reached its horizon (months={self.config.months}; "
+                "model.running is False): build it with a longer horizon, e.g. "
+                f"ModelConfig.from_dict({{'months': {2 * self.config.months}}}), to step further"
+            )
         self.month += 1
         before = self.infrastructure
         course = self.mayor.set_course(self.month, self.infrastructure, self.culture)  # 1. §3.2

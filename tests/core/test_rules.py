@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SMALL_CITY
+from conftest import SMALL_CITY, small_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -918,3 +918,13 @@ def test_trust_stays_in_unit_interval_for_every_resident():
         trust = model.population.trust
         assert trust.min() >= 0.0 and trust.max() <= 1.0
     assert model.population.trust.min() < 0.5  # the breaches did bite
+
+
+def test_stepping_past_the_horizon_says_so() -> None:
+    """A Mesa user's loop that steps once too often gets the reason, not an IndexError."""
+    model = GovernanceModel(small_config(months=2), rng=1)
+    model.step()
+    model.step()
+    assert not model.running
+    with pytest.raises(RuntimeError, match=r"reached its horizon \(months=2"):
+        model.step()
