@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from sim.core.config import SWITCH_RULES, TRAJECTORY_KINDS, WEIGHT_PROFILES, ModelConfig
+from sim.report.lang import LANGUAGES
 from sim.runs import limits, presets, settings
 from sim.runs.jobspec import SHORTCUTS
 
@@ -182,6 +183,7 @@ def _compare_settings() -> str:
         ("sensitivity_resources", "resource levels the options are rerun under"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),
         ("ensemble", "calibrated parameter sets: future k draws one, in every option"),
+        ("language", f"the brief's language, one of {list(LANGUAGES)}"),
     ]
     lines = ["Settings (KEY=VALUE)"]
     for name, doc in rows:

@@ -49,6 +49,7 @@ def test_help_model_lists_every_field_and_compare_has_its_own() -> None:
         assert path.split(".")[-1] in text, path
     status, text = call("compare", "--help")
     assert status == 0 and "report.html" in text and "sensitivity_resources" in text
+    assert "language=en" in text and "['en', 'fr']" in text  # the brief in French too
 
 
 def test_hydra_errors_get_a_traceback_only_in_debug_mode(monkeypatch) -> None:
