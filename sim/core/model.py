@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import mesa
 import numpy as np
@@ -26,7 +27,7 @@ from sim.core.config import ModelConfig, validate
 from sim.core.governance import Course, make_trajectory
 from sim.core.mean import mean
 from sim.core.openness import funding, scale, staffing_effect
-from sim.core.outputs import COLUMNS, Recorder
+from sim.core.outputs import COLUMNS, REPORTERS, Recorder
 from sim.core.value import account, weight_profile
 
 
@@ -80,6 +81,14 @@ class GovernanceModel(mesa.Model):
         citizen_agents: create one `Citizen` agent per resident, as views on the population
             arrays (for inspection, the browser app). Batch runs that only need the monthly table
             skip them: they hold no state and draw no random numbers, so results are identical.
+        **fields: model fields by dotted path, set on `config` (the Mesa way of passing model
+            parameters: `GovernanceModel(**{"trajectory.kind": "open", "resources.budget": 0.4})`,
+            and so `mesa.batch_run(GovernanceModel, parameters={"resources.budget": [0.4, 1.0]})`
+            and SolaraViz's `model_params`, whose Reset rebuilds the model from them). An unknown
+            field or a value out of range fails naming it, before anything is built.
+
+    `datacollector` is a `mesa.DataCollector` of the headline series (REPORTERS), collected at
+    month 0 and after every step, for Mesa's tools; `dataframe()` is the full monthly table.
     """
 
     def __init__(
@@ -88,8 +97,11 @@ class GovernanceModel(mesa.Model):
         rng: int | None = None,
         *,
         citizen_agents: bool = True,
+        **fields: Any,
     ) -> None:
         config = config or ModelConfig()
+        if fields:
+            config = config.replace(**fields)
         validate(config)
         super().__init__(rng=rng)
         self.config = config
@@ -123,6 +135,8 @@ class GovernanceModel(mesa.Model):
         self._force_partner_count()
         self.recorder = Recorder(config.months)
         self.running = True
+        self.datacollector = mesa.DataCollector(model_reporters=dict(REPORTERS))
+        self.datacollector.collect(self)
 
     # ---- construction ----------------------------------------------------------------------------
     def _partner_pool(self) -> list[PrivatePartner]:
@@ -202,6 +216,7 @@ class GovernanceModel(mesa.Model):
             self.recorder.set(self.month, "turnover", 0.0 if self.mayor.face_election() else 1.0)
         if self.month >= self.config.months:
             self.running = False
+        self.datacollector.collect(self)
 
     def _workload(self, course: Course) -> Workload:
         res, mech, params = self.config.resources, self.config.mechanisms, self.config.parameters

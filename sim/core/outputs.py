@@ -7,6 +7,7 @@ dimensions and destruction columns follow `sim.core.value`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -116,3 +117,23 @@ class Recorder:
         for c in INTEGER_COLUMNS:
             frame[c] = frame[c].astype(np.int64)
         return frame
+
+
+def active_partners(model: Any) -> int:
+    """Co-creation partners at work this month (a DataCollector reporter: a named function)."""
+    return len(model.co_creation_partners)
+
+
+# The headline series `GovernanceModel.datacollector` (Mesa's DataCollector) gathers each
+# month: name -> model attribute or named function (no lambdas: models stay picklable).
+REPORTERS = (
+    ("month", "month"),
+    ("proactivity", "proactivity"),
+    ("openness", "openness"),
+    ("infrastructure", "infrastructure"),
+    ("culture", "culture"),
+    ("institutions", "institutions"),
+    ("maturity", "maturity"),
+    ("partners", active_partners),
+    ("value_cumulative", "cumulative_value"),
+)
