@@ -47,7 +47,8 @@ SECTIONS = {
 }
 
 
-def _is_int(path: str) -> bool:
+def is_integer_field(path: str) -> bool:
+    """Whether the model field at dotted `path` is an integer (stale_after, starvation_months)."""
     section, name = path.split(".", 1)
     return typing.get_type_hints(SECTIONS[section])[name] is int
 
@@ -67,7 +68,7 @@ def design_table(prob: dict[str, Any], X: np.ndarray, seeds: list[int], scenario
     """One row per (design point, seed): the same seeds at every point (CRN)."""
     points = pd.DataFrame(X, columns=prob["names"])
     for name in prob["names"]:
-        if _is_int(name):
+        if is_integer_field(name):
             points[name] = points[name].round().astype(int)
     points.insert(0, "point", np.arange(len(points)))
     rows = points.loc[points.index.repeat(len(seeds))].reset_index(drop=True)
