@@ -50,7 +50,7 @@ class CompareSchema:
     seed: int = MISSING  # root seed; replication k gets replication_seeds(seed, n)[k]
     jobs: int | None = None  # worker processes; null = number of CPUs, 1 = serial
     ensemble: Any = None  # calibrated parameter sets replication k draws (checked by plan)
-    sensitivity_resources: list[str] = field(default_factory=lambda: ["tight", "generous"])
+    sensitivity_resources: list[str] | None = None  # null = every level but the study's own
     sensitivity_replications: int | None = None  # null = min(replications, 20); 0 = none
     language: str = "en"  # the report's language: en or fr (every string from one catalogue)
     allow_large: bool = False  # run a comparison above the size ceiling (sim.runs.limits)

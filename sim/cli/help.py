@@ -180,7 +180,7 @@ def _compare_settings() -> str:
         ("months", f"horizon, in [{settings.MONTHS_BOUNDS[0]}, {settings.MONTHS_BOUNDS[1]}]"),
         ("seed", "root seed, in [0, 2**63 - 1]"),
         ("jobs", "worker processes; null = every CPU"),
-        ("sensitivity_resources", "resource levels the options are rerun under"),
+        ("sensitivity_resources", "resource levels the options are rerun under; null = all others"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),
         ("ensemble", "calibrated parameter sets: future k draws one, in every option"),
         ("language", f"the brief's language, one of {list(LANGUAGES)}"),

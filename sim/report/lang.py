@@ -22,6 +22,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -102,9 +103,11 @@ class Lang:
         return html.escape(catalogue()[key][self.code], quote=False).format(**fragments)
 
     def scenario(self, name: str) -> str:
-        """A scenario's label; a scenario file the catalogue does not know keeps its file name."""
+        """A scenario's label; a scenario file the catalogue does not know is shown by its file
+        name without folder or extension (`./studies/my_option.yaml` -> `my_option`): a path says
+        nothing to the brief's reader and may reveal where the advisor keeps their files."""
         key = f"scenario.{name}"
-        return self.t(key) if self.has(key) else name
+        return self.t(key) if self.has(key) else Path(name).stem
 
     def scenario_about(self, name: str) -> str | None:
         key = f"scenario.{name}.about"

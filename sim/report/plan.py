@@ -62,7 +62,9 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     model = data["model"]
     levels = presets.resource_levels()
     main_level = presets.level_name(model["resources"])
-    wanted = data.get("sensitivity_resources") or []
+    wanted = data.get("sensitivity_resources")
+    if wanted is None:  # every other level: with tight as the base, adequate is checked too
+        wanted = [name for name in presets.resource_level_names() if name != main_level]
     if not isinstance(wanted, list):
         raise ConfigError("sensitivity_resources", wanted, f"a list of {sorted(levels)}")
     for name in wanted:

@@ -49,11 +49,29 @@ def test_unknown_model_field_is_refused_by_hydra() -> None:
 
 
 def test_sensitivity_skips_the_main_level() -> None:
-    cfg = compose_config(["resources=tight", "replications=30", "months=24"])
+    cfg = compose_config(
+        [
+            "resources=tight",
+            "replications=30",
+            "months=24",
+            "sensitivity_resources=[tight,generous]",
+        ]
+    )
     p = plan(cfg)
     assert p.resources == "tight"
     assert list(p.sensitivity) == ["generous"]
     assert len(p.sensitivity_seeds) == 20 and p.sensitivity_seeds == p.seeds[:20]
+
+
+@pytest.mark.parametrize(
+    ("base", "others"),
+    [("tight", ["adequate", "generous"]), ("adequate", ["tight", "generous"]),
+     ("generous", ["tight", "adequate"])],
+)  # fmt: skip
+def test_by_default_every_other_level_is_checked(base: str, others: list[str]) -> None:
+    """With tight as the base the check once reran only generous, never adequate (issue #25)."""
+    p = plan(compose_config([f"resources={base}", "replications=4", "months=12"]))
+    assert list(p.sensitivity) == others
 
 
 def test_english_is_the_default_language() -> None:

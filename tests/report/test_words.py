@@ -131,3 +131,22 @@ def test_language_check_names_the_setting() -> None:
     assert check_language("fr") == "fr"
     with pytest.raises(ConfigError, match="language"):
         check_language("de")
+
+
+def test_an_own_scenario_file_is_named_by_its_stem_never_its_path() -> None:
+    """The brief is read by people who do not know the advisor's folders (issue #25)."""
+    from sim.report.lang import Lang
+
+    for code in ("en", "fr"):
+        assert Lang(code).scenario("./studies/my_option.yaml") == "my_option"
+        assert Lang(code).scenario("/home/advisor/pau/bold.yml") == "bold"
+        assert Lang(code).scenario("phased") == Lang(code).t("scenario.phased")  # the catalogue's
+
+
+def test_staff_hours_are_said_per_month_in_both_languages() -> None:
+    from sim.report.lang import Lang
+
+    values = {"budget": "0.4", "staff": "20", "dga": "30"}
+    assert "20 staff hours per department a month" in Lang("en").h("cond.details", **values)
+    assert "20 h d’agents par service et par mois" in Lang("fr").h("cond.details", **values)
+    assert "Fréquence où" not in Lang("fr").t("rank.how_sure")
