@@ -124,14 +124,21 @@ def crossover_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
             return tags.num(level, lead, other, m, stat)
 
         found = numbers.get(level, lead, other, m, "crossover_count") > 0
+        if found and not was_behind(study, lead, other):  # ahead from month 1 in every future:
+            median = interval = lang.h("annex.cross.never")  # the text says so, and so does this
+        else:
+            median = num("crossover_median") if found else "—"
+            interval = (
+                lang.h("annex.range", low=num("crossover_ci_low"), high=num("crossover_ci_high"))
+                if found
+                else "—"
+            )
         rows.append(
             [
                 lang.h("annex.tests.over", a=scenario(lang, lead), b=scenario(lang, other)),
                 lang.h("annex.of", k=num("crossover_count"), n=num("crossover_replications")),
-                num("crossover_median") if found else "—",
-                lang.h("annex.range", low=num("crossover_ci_low"), high=num("crossover_ci_high"))
-                if found
-                else "—",
+                median,
+                interval,
             ]
         )
     return Table(head, rows, lang.h("annex.cross.caption"), "numbers")
@@ -166,13 +173,18 @@ def plateau_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
     return Table(head, rows, lang.h("annex.plateau.caption"), "numbers")
 
 
+def was_behind(study: Study, lead: str, other: str) -> bool:
+    """Whether `lead` was behind `other` at first in some future where it ends ahead (its
+    crossover is later than the first month)."""
+    found = charts.crossover_months(study, lead, other)
+    return bool(found.size) and np.nanmax(found) > int(study.main["month"].min())
+
+
 def crossover_shows_something(study: Study, numbers: Numbers) -> bool:
     """A crossover chart is worth drawing when some leader was behind at first in some future."""
-    first = int(study.main["month"].min())
     for a, b in study.pairs:
         lead, other, _ = numbers.pair(study.resources, a, b, study.months, "crossover_count")
-        found = charts.crossover_months(study, lead, other)
-        if found.size and np.nanmax(found) > first:
+        if was_behind(study, lead, other):
             return True
     return False
 

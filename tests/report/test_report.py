@@ -542,3 +542,20 @@ def test_a_horizon_beyond_twelve_years_is_reported_at_its_last_month(tmp_path: P
     assert set(summary.loc[summary["month"] == 168, "scenario"]) >= {"phased", "combined"}
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "14 years" in page
+
+
+def test_a_leader_never_behind_has_no_crossover_month_in_the_annex(tmp_path: Path) -> None:
+    """The annex said "no crossover" and its table then printed "month 1, 1 to 1" (issue #25):
+    a leader ahead from the first month in every future is said to be never behind, in both."""
+    system.require("pdf")
+    out = tmp_path / "never"
+    compare(
+        ["scenarios=[proactive,combined]", "city=small", "months=36", "replications=6",
+         "sensitivity_replications=0", "language=en"], out,
+    )  # fmt: skip
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    lang = Lang("en")
+    assert normalise(lang.t("annex.cross.none").split(";")[0]) in normalise(page)
+    annex = page[page.index('id="annex-crossover"') :]
+    table = annex[annex.index("<table") : annex.index("</table>")]
+    assert table.count(lang.t("annex.cross.never")) == 2  # the median and the interval
