@@ -158,10 +158,17 @@ def chart_value(fig: Figure, study: Study, numbers: Numbers, lang: Lang) -> None
     wide = runs.pivot_table(
         index=["replication", "month"], columns="scenario", values="value_cumulative"
     )
-    for name in order[1:]:
-        gap = (wide[rec] - wide[name]).rename("gap").reset_index()
-        gap["scenario"] = name
-        _band(ax2, _bands(gap, "gap"), colour[name], "", style(study, name))
+    for name in order[1:]:  # the recommended scenario's lead: its colour, the other's line style,
+        gap = (wide[rec] - wide[name]).rename("gap").reset_index()  # and the other named at
+        gap["scenario"] = name  # the line's end (in the other's colour, the legend would say
+        bands = _bands(gap, "gap")  # it was the other scenario's own line)
+        _band(ax2, bands, colour[rec], "", style(study, name))
+        end = bands.iloc[-1]
+        ax2.annotate(
+            lang.t("chart.value.over", name=lang.scenario(name)), (end["month"], end["p50"]),
+            xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom", fontsize=7,
+            color="#333333",
+        )  # fmt: skip
     ax2.axhline(0, color="black", lw=0.8)
     ax2.set_ylabel(lang.t("chart.value.gap_y"))
     _title(ax2, lang.t("chart.value.right", rec=lang.scenario(rec)))

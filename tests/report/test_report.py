@@ -559,3 +559,28 @@ def test_a_leader_never_behind_has_no_crossover_month_in_the_annex(tmp_path: Pat
     annex = page[page.index('id="annex-crossover"') :]
     table = annex[annex.index("<table") : annex.index("</table>")]
     assert table.count(lang.t("annex.cross.never")) == 2  # the median and the interval
+
+
+def test_the_lead_chart_draws_the_recommended_scenarios_lead_in_its_colour(
+    built: dict[str, Path], runs: pd.DataFrame
+) -> None:
+    """Each lead line is the recommended scenario's (its colour), with the other's line style and
+    its name at the line's end; in the other's colour the legend said it was the other's line."""
+    from matplotlib.colors import to_hex
+    from matplotlib.figure import Figure
+
+    from sim.cli.compare import compose_config
+    from sim.report import charts
+    from sim.report.tags import Numbers
+
+    report = build(study_of(plan(compose_config(SMALL)), runs, ["python"]), "en")
+    numbers, study = Numbers(report.summary), report.study
+    fig = Figure()
+    charts.chart_value(fig, study, numbers, report.lang)
+    lead_axis = fig.axes[1]
+    order = charts.ranked(study, numbers)
+    colour = charts.colours(study.scenarios)
+    lines = [ln for ln in lead_axis.get_lines() if len(ln.get_xdata()) > 2]
+    assert [to_hex(ln.get_color()) for ln in lines] == [to_hex(colour[order[0]])] * (len(order) - 1)
+    names = {t.get_text() for t in lead_axis.texts}
+    assert names == {f"over {report.lang.scenario(n)}" for n in order[1:]}
