@@ -296,3 +296,15 @@ def plausible_ranges() -> dict[str, tuple[float, float]]:
             if "plausible" in f.metadata:
                 out[f"{section}.{f.name}"] = f.metadata["plausible"]
     return out
+
+
+def outside_plausible(config: ModelConfig) -> list[str]:
+    """One line per field whose value is allowed but outside its plausible range: valid input,
+    but beyond the evidence the range stands for, so the results there are extrapolation."""
+    values = flatten(config.to_dict())
+    return [
+        f"{path}={values[path]:g} lies outside its plausible range [{low:g}, {high:g}] "
+        "(docs/parameters.md gives its source): results there are extrapolation"
+        for path, (low, high) in plausible_ranges().items()
+        if not low <= values[path] <= high
+    ]

@@ -30,6 +30,7 @@ from sim.core.config import (
     Parameters,
     ResourceConfig,
     flatten,
+    outside_plausible,
     set_paths,
 )
 from sim.runs import ensemble, limits, precedence, presets
@@ -125,10 +126,14 @@ def build_configs(
     model = model_data(data)
     pinned = precedence.pinned(data, model, overrides)
     levels = {g: choices[g] for g in ("city", "resources") if _on_command_line(g, overrides)}
-    return {
+    configs = {
         name: precedence.apply(name, model, pinned, levels, data.get("months"), notes)
         for name in scenarios
     }
+    if notes is not None:
+        for config in configs.values():
+            notes += outside_plausible(config)
+    return configs
 
 
 def job_ensemble(

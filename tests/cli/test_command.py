@@ -210,3 +210,11 @@ def test_an_exception_of_our_own_code_is_a_bug_even_under_a_launcher() -> None:
         assert errors.launcher_package(err) == "submitit"
     else:
         raise AssertionError("`false` did not fail")
+
+
+def test_a_value_outside_its_plausible_range_runs_with_a_note(tmp_path: Path) -> None:
+    status, text = call(*SMALL, "resources.staff_hours=10", f"hydra.run.dir={tmp_path}")
+    assert status == 0
+    assert "note: resources.staff_hours=10 lies outside its plausible range [20, 160]" in text
+    status, text = call(*SMALL, "resources.staff_hours=30", f"hydra.run.dir={tmp_path / 'b'}")
+    assert status == 0 and "plausible range" not in text

@@ -418,3 +418,15 @@ def test_run_rejects_a_bad_seed_naming_it(seed):
     with pytest.raises(ValueError, match="seed") as info:
         sim.run(SMALL, seed=seed)
     assert repr(seed) in str(info.value)
+
+
+def test_a_value_outside_its_plausible_range_is_named_but_allowed() -> None:
+    """10 staff hours is a valid input (bounds) but below the evidence (plausible 20-160)."""
+    from sim.core.config import outside_plausible
+
+    assert outside_plausible(ModelConfig()) == []
+    lines = outside_plausible(ModelConfig().replace(**{"resources.staff_hours": 10}))
+    assert lines == [
+        "resources.staff_hours=10 lies outside its plausible range [20, 160] "
+        "(docs/parameters.md gives its source): results there are extrapolation"
+    ]
