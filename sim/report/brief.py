@@ -174,7 +174,15 @@ def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
     rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
     _, share, total = tags.ahead(level, rec, runner, final)
     term = likelihood_key(share, total)
-    if share >= CLEAR and term in SURE:
+    lead, other, low = numbers.pair(level, rec, runner, final, "diff_ci_low")
+    high = numbers.get(level, lead, other, final, "diff_ci_high")
+    if share >= CLEAR and term in SURE and low <= 0 <= high:  # ahead often, by maybe nothing
+        head = lang.h(
+            "rec.tie", a=scenario(lang, rec), b=scenario(lang, runner),
+            low=tags.num(level, lead, other, final, "diff_ci_low"),
+            high=tags.num(level, lead, other, final, "diff_ci_high"),
+        )  # fmt: skip
+    elif share >= CLEAR and term in SURE:
         head = lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
     elif share >= CLEAR:  # ahead in most futures, but too few futures to say how sure
         head = lang.h("rec.too_few", a=scenario(lang, rec), b=scenario(lang, runner))
