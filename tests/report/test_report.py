@@ -547,15 +547,20 @@ def test_unknown_scenario_fails_before_any_run_on_the_command_line(tmp_path: Pat
     assert not out.exists() or not any(out.iterdir())
 
 
+def small_brief(out: Path, scenarios: str, months: int, replications: int) -> Path:
+    """A small English comparison without the resource check, written into `out`."""
+    system.require("pdf")
+    compare(
+        [f"scenarios=[{scenarios}]", "city=small", f"months={months}",
+         f"replications={replications}", "sensitivity_replications=0", "language=en"], out,
+    )  # fmt: skip
+    return out
+
+
 def test_a_horizon_beyond_twelve_years_is_reported_at_its_last_month(tmp_path: Path) -> None:
     """months=168 (allowed up to 1,200) once ended in KeyError: the verdict is read at the last
     month, which the fixed horizons (2, 6, 12 years) did not hold. Now it is a column of its own."""
-    system.require("pdf")
-    out = tmp_path / "long"
-    compare(
-        ["scenarios=[phased,combined]", "city=small", "months=168", "replications=2",
-         "sensitivity_replications=0", "language=en"], out,
-    )  # fmt: skip
+    out = small_brief(tmp_path / "long", "phased,combined", 168, 2)
     summary = read_summary(out)
     assert sorted(set(summary["month"])) == [24, 72, 144, 168]
     assert set(summary.loc[summary["month"] == 168, "scenario"]) >= {"phased", "combined"}
@@ -566,12 +571,7 @@ def test_a_horizon_beyond_twelve_years_is_reported_at_its_last_month(tmp_path: P
 def test_a_leader_never_behind_has_no_crossover_month_in_the_annex(tmp_path: Path) -> None:
     """The annex said "no crossover" and its table then printed "month 1, 1 to 1" (issue #25):
     a leader ahead from the first month in every future is said to be never behind, in both."""
-    system.require("pdf")
-    out = tmp_path / "never"
-    compare(
-        ["scenarios=[proactive,combined]", "city=small", "months=36", "replications=6",
-         "sensitivity_replications=0", "language=en"], out,
-    )  # fmt: skip
+    out = small_brief(tmp_path / "never", "proactive,combined", 36, 6)
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     lang = Lang("en")
     assert normalise(lang.t("annex.cross.none").split(";")[0]) in normalise(page)
