@@ -11,34 +11,41 @@ partnership office (outreach) and the open-data work — carry that cost here:
 * a **staff start-up** for all of them: every department owes `programme_hours` × scale(o) a
   month to the programmes (moderation, data governance, partnership meetings) before they yield;
   programmes staffed below `parameters.min_staffing` of it yield nothing, above it the effect
-  rises linearly. Open *practice* (model: funding × staffing × scale) drives culture,
-  institutions and the publication of open data.
+  rises linearly. Open *practice* (funding × staffing × scale) drives culture, institutions and
+  the publication of open data.
 
 These hours produce no value themselves: under tight resources they are the opportunity cost of
-opening early, taken from deployment and from the programmes' own work. The full-funding levels
-(`parameters.platform_full`, `mediation_full`, `outreach_full`), the staffing minimum and the
-ramp (`parameters.open_ramp`) are parameters, passed in by the callers, so these functions stay
-pure.
+opening early. The functions are pure and work on numbers and on arrays of runs alike.
 """
 
 from __future__ import annotations
 
+from typing import Any
 
-def funding(amount: float, startup: float, full: float) -> float:
+import numpy as np
+
+
+def funding(amount: Any, startup: Any, full: Any) -> Any:
     """Share of a programme's full effect that `amount` buys: 0 up to the start-up, 1 at `full`."""
-    if amount <= startup:
-        return 0.0
-    if full <= startup:
-        return 1.0
-    return min(1.0, (amount - startup) / (full - startup))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rising = np.minimum(1.0, (amount - startup) / (full - startup))
+    return np.where(amount <= startup, 0.0, np.where(full <= startup, 1.0, rising))
 
 
-def scale(openness: float, ramp: float) -> float:
+def scale(openness: Any, ramp: Any) -> Any:
     """How far the open programmes are rolled out at this openness: 0 when closed, 1 from `ramp`."""
-    return min(1.0, max(0.0, openness) / ramp)
+    return np.minimum(1.0, np.maximum(0.0, openness) / ramp)
 
 
-def staffing_effect(staffed: float, minimum: float) -> float:
+def staffing_effect(staffed: Any, minimum: Any) -> Any:
     """Share of its effect a programme gives when it received `staffed` of its start-up hours:
     nothing up to `minimum`, then linear to the full effect at full staffing."""
-    return min(1.0, max(0.0, (staffed - minimum) / (1.0 - minimum)))
+    return np.minimum(1.0, np.maximum(0.0, (staffed - minimum) / (1.0 - minimum)))
+
+
+def practice(openness: Any, ramp: Any, staffing: Any, platform: Any, outreach: Any) -> Any:
+    """Open practice this month: the programmes' scale × their staffing × their mean funding.
+
+    Openness written in a plan changes nothing by itself: practice is what a funded, staffed
+    platform and partnership office actually do (source §4.1: openness with the resources)."""
+    return scale(openness, ramp) * staffing * 0.5 * (platform + outreach)

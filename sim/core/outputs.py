@@ -66,15 +66,14 @@ INTEGER_COLUMNS = ("month", "partners", "breaches", "turnover", "dataset_updates
 class Recorder:
     """Preallocated columns for `months` rows; a month's values are written once, in place.
 
-    With `runs`, each column holds that many runs side by side (`(months, runs)`), and every
-    value written is a vector with one entry per run (`sim.core.lockstep`).
+    Each column holds `runs` runs side by side (`(months, runs)`); every value written is a
+    vector with one entry per run (sim/core/batch.py).
     """
 
-    def __init__(self, months: int, runs: int | None = None) -> None:
-        shape = (months,) if runs is None else (months, runs)
-        self._columns = {c: np.zeros(shape) for c in COLUMNS}
+    def __init__(self, months: int, runs: int = 1) -> None:
+        self._columns = {c: np.zeros((months, runs)) for c in COLUMNS}
 
-    def set(self, month: int, column: str, value: float) -> None:
+    def set(self, month: int, column: str, value: np.ndarray) -> None:
         self._columns[column][month - 1] = value
 
     def month(
@@ -84,7 +83,7 @@ class Recorder:
         generators: np.ndarray,
         destruction: np.ndarray,
         values: Accounts,
-        state: Mapping[str, float],
+        state: Mapping[str, np.ndarray],
     ) -> None:
         """Record month `month` (1-based): state, generators, flows, destruction, totals."""
         t = month - 1
@@ -93,27 +92,26 @@ class Recorder:
         for name, value in state.items():
             cols[name][t] = value
         for k, name in enumerate(GENERATORS):
-            cols[f"generator_{name}"][t] = generators[k]
+            cols[f"generator_{name}"][t] = generators[:, k]
         for k, name in enumerate(DIMENSIONS):
-            cols[f"gross_{name}"][t] = values.gross[k]
-            cols[f"destroyed_{name}"][t] = values.destroyed[k]
-            cols[f"flow_{name}"][t] = values.net[k]
+            cols[f"gross_{name}"][t] = values.gross[:, k]
+            cols[f"destroyed_{name}"][t] = values.destroyed[:, k]
+            cols[f"flow_{name}"][t] = values.net[:, k]
         for k, name in enumerate(DESTRUCTIONS):
-            cols[f"destruction_{name}"][t] = destruction[k]
+            cols[f"destruction_{name}"][t] = destruction[:, k]
         cols["value_gross"][t] = values.gross_total
         cols["value_destroyed"][t] = values.destroyed_total
         cols["value_flow"][t] = values.net_total
 
-    def column(self, name: str, months: int) -> np.ndarray:
-        """The first `months` values of one column (a read-only view, no copy)."""
-        view = self._columns[name][:months]
+    def column(self, name: str, months: int, run: int = 0) -> np.ndarray:
+        """The first `months` values of one run's column (a read-only view, no copy)."""
+        view = self._columns[name][:months, run]
         view.flags.writeable = False
         return view
 
-    def frame(self, months: int, run: int | None = None) -> pd.DataFrame:
-        """The first `months` rows (of run `run`) as a table (integer columns as integers)."""
-        frame = pd.DataFrame({c: v[:months, run] if run is not None else v[:months]
-                              for c, v in self._columns.items()})  # fmt: skip
+    def frame(self, months: int, run: int = 0) -> pd.DataFrame:
+        """Run `run`'s first `months` rows as a table (integer columns as integers)."""
+        frame = pd.DataFrame({c: v[:months, run] for c, v in self._columns.items()})
         for c in INTEGER_COLUMNS:
             frame[c] = frame[c].astype(np.int64)
         return frame

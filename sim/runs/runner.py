@@ -16,8 +16,7 @@ import pandas as pd
 
 from sim.core.aggregate import AggregateModel
 from sim.core.config import ModelConfig
-from sim.core.lockstep import run_lockstep
-from sim.core.model import GovernanceModel
+from sim.core.batch import run_batches
 
 MAX_SEED = 2**63 - 1
 """The largest seed. numpy's SeedSequence takes any integer >= 0, but every table (runs, design,
@@ -41,7 +40,7 @@ def _checked(config: ModelConfig | Mapping[str, Any] | None, seed: int) -> Model
 def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) -> pd.DataFrame:
     """Simulate one municipality; one row per month. Same config + seed -> identical table."""
     config = _checked(config, seed)
-    frame = GovernanceModel(config, rng=int(seed), citizen_agents=False).run()
+    frame = run_batches([config], [int(seed)])[0]
     frame.insert(0, "seed", int(seed))
     return frame
 
@@ -51,11 +50,11 @@ def run_many(
 ) -> list[pd.DataFrame]:
     """`run(configs[i], seeds[i])` for every i: the same tables, computed together.
 
-    Runs of one city move in lockstep (`sim.core.lockstep`: one array operation serves every
-    run), about twice as fast per run as one at a time; any other mix runs one at a time.
+    Runs of cities of one shape move as one batch (sim/core/batch.py: one array operation
+    serves every run); a run's table is the same alone or in any batch.
     """
     checked = [_checked(c, s) for c, s in zip(configs, seeds, strict=True)]
-    frames = run_lockstep(checked, [int(s) for s in seeds])
+    frames = run_batches(checked, [int(s) for s in seeds])
     for frame, seed in zip(frames, seeds, strict=True):
         frame.insert(0, "seed", int(seed))
     return frames

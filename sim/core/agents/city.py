@@ -3,23 +3,17 @@ the model that creates them (the model imports the agents, never the reverse).""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
-import numpy as np
-
-from sim.core.config import ModelConfig
+from sim.core.state import State
 
 
 class City(Protocol):
-    """The parts of `GovernanceModel` the agents read: configuration, randomness, stocks."""
+    """The parts of `GovernanceModel` the agents read: the batch state (the model is run 0 of a
+    batch of one) and what the last month's stages handed on."""
 
-    config: ModelConfig
-    rng: np.random.Generator
-    infrastructure: float
-    culture: float
-    institutions: float
+    state: State
+    last: dict[str, Any]
 
     @property
-    def technology(self) -> float:
-        """I, or 1 when the technology prerequisite is knocked out."""
-        ...
+    def month(self) -> int: ...

@@ -1,0 +1,91 @@
+"""The monthly schedule over a batch of runs, and many runs as few batches (docs/ODD.md §3).
+
+`Batch.step` is the month: each stage (sim/core/stages/) is one function over the state of
+every run, in the order the source's logic sets — the mayor sets the course, DGAs spend
+attention, departments ration their hours, partners work, breaches happen and residents react,
+stocks move, value is counted, elections are held. A run draws only from its own generator, in
+the same order within a month whatever its batch, so replication k of every scenario sees the
+same random numbers (common random numbers) and a run's table does not depend on its batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.core.config import ModelConfig
+from sim.core.outputs import Recorder
+from sim.core.stages import accounts, course, departments, partners, residents, steering, stocks
+from sim.core.state import State, initial_state, shape_of
+
+RESIDENTS = 1_000_000  # at most this many residents, all runs together, in one batch
+
+
+class Batch:
+    """Runs of cities of one shape (config i with generator i), stepped month by month together."""
+
+    def __init__(
+        self, configs: Sequence[ModelConfig], rngs: Sequence[np.random.Generator | int]
+    ) -> None:
+        if len(configs) != len(rngs) or not configs:
+            raise ValueError("one seed or generator per config, and at least one run")
+        generators = [g if isinstance(g, np.random.Generator) else np.random.default_rng(int(g))
+                      for g in rngs]  # fmt: skip
+        self.state: State = initial_state(configs, generators)
+        self.horizon = max(c.months for c in configs)
+        self.months = np.array([c.months for c in configs])
+        self.recorder = Recorder(self.horizon, len(configs))
+
+    @property
+    def month(self) -> int:
+        return self.state.month
+
+    def step(self) -> None:
+        """One month of every run (docs/ODD.md §3, stages 1–8)."""
+        s = self.state
+        s.month += 1
+        before = s.infrastructure.copy()
+        plan = course.set_course(s)  # 1. §3.1–3.2
+        attention = steering.steer(s, plan)  # 2. §3.2, §3.6
+        staff = departments.work(s, plan, attention)  # 3. §3.2–3.4
+        fresh = departments.fresh_share(s.published, s.age, s.par.stale_after)
+        output = partners.work(s, plan, staff, attention, fresh)  # 4. §3.6
+        privacy = residents.privacy(s)  # 5. §4.2 ...
+        offer = residents.reach(s, plan, staff, privacy.breaches)
+        outcome = residents.react(s, offer)  # ... and §3.4–3.5
+        cross_silo = stocks.move(s, plan, staff, attention)  # 6. §3.3, §3.6
+        row = accounts.count(s, plan, attention, staff, privacy, outcome, offer.mediation,
+                             cross_silo, output, before)  # 7. §1.4, §4.2  # fmt: skip
+        self.recorder.month(s.month, **row)
+        self.recorder.set(s.month, "turnover", course.elections(s))  # 8. §3.2
+        self.last = {"course": plan, "attention": attention, "staff": staff}
+
+    def run(self) -> list[pd.DataFrame]:
+        """Step to the longest horizon; each run's table holds its own `months` rows."""
+        while self.month < self.horizon:
+            self.step()
+        return [self.recorder.frame(int(m), r) for r, m in enumerate(self.months)]
+
+
+def run_batches(
+    configs: Sequence[ModelConfig], seeds: Sequence[int], residents: int = RESIDENTS
+) -> list[pd.DataFrame]:
+    """The monthly table of `configs[i]` with seed `seeds[i]`, for every i.
+
+    Runs whose cities have one shape move together, in batches of at most `residents`
+    residents (memory); a run's table is the same whatever else is in its batch.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, config in enumerate(configs):
+        groups.setdefault(shape_of(config.city), []).append(i)
+    frames: list[pd.DataFrame | None] = [None] * len(configs)
+    for members in groups.values():
+        size = max(1, residents // configs[members[0]].city.citizens)
+        for start in range(0, len(members), size):
+            part = members[start : start + size]
+            batch = Batch([configs[i] for i in part], [int(seeds[i]) for i in part])
+            for i, frame in zip(part, batch.run(), strict=True):
+                frames[i] = frame
+    return frames  # type: ignore[return-value]
