@@ -99,7 +99,7 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_graph_is_read() -> None:
-    assert "sim.core.model" in GRAPH["sim.runs.runner"]
+    assert "sim.core.batch" in GRAPH["sim.runs.runner"]
     assert "sim.core.config" in GRAPH["sim.core.model"]
 
 

@@ -129,9 +129,7 @@ class Session:
             m.config = dataclasses.replace(m.config, resources=res)
         elif name == "staff_hours":
             res = dataclasses.replace(m.config.resources, staff_hours=value)
-            m.config = dataclasses.replace(m.config, resources=res)
-            for department in m.departments:
-                department.hours = value
+            m.config = dataclasses.replace(m.config, resources=res)  # the hours live once
         else:
             raise ValueError(f"unknown lever {name!r}; one of {LEVERS}")
         lever = Lever(self.month, name, value)

@@ -2,7 +2,8 @@
 
 A docking study (Axtell, Axelrod, Epstein & Cohen 1996, "Aligning simulation models") runs two
 models of one system on the same inputs and asks which results they share. This one keeps all of
-the agent model that needs no agents, by calling the same equations (sim/core/stages/) — trajectories, budget shares, resources, the stock
+the agent model that needs no agents, by calling the same equations (sim/core/stages/) —
+trajectories, budget shares, resources, the stock
 equations and their gates, the open programmes' start-up, the value generators and weights — and
 makes each population one quantity: the departments one pool of hours rationed once among the
 same tasks, the DGAs one pool of attention; the co-creation partners a continuous count (held by
@@ -188,7 +189,7 @@ class AggregateModel:
 
     def _course(self) -> Course:
         """Stage 1, the mayor's rule: trajectory point, legitimacy-scaled budget, its lines."""
-        I, C = np.array([self.infrastructure]), np.array([self.culture])  # noqa: N806
+        I, C = np.array([self.infrastructure]), np.array([self.culture])
         p, o = self.trajectories.points(self.month, I, C)[0]
         money = _f(course.budget(self.r.budget, self.legitimacy, self.p.budget_floor,
                                  self.p.budget_legitimacy, self.m.legitimacy_budget))  # fmt: skip
@@ -204,11 +205,21 @@ class AggregateModel:
         """Stage 2 on one pool of DGA attention: (support, unmet hours)."""
         d = self.config.city.departments
         asked = steering.attention_demand(
-            SimpleNamespace(**{k: np.array([getattr(plan, k)]) for k in
-                               ("proactivity", "openness", "commitment")}),  # fmt: skip
-            _Columns(self.r), _Columns(self.p), _Columns(self.m), d, self.partners,
+            SimpleNamespace(
+                **{
+                    k: np.array([getattr(plan, k)])
+                    for k in ("proactivity", "openness", "commitment")
+                }
+            ),
+            _Columns(self.r),
+            _Columns(self.p),
+            _Columns(self.m),
+            d,
+            self.partners,
         )
-        support, unmet = steering.served(asked, np.array([[self.config.city.dgas * self.r.dga_hours]]))
+        support, unmet = steering.served(
+            asked, np.array([[self.config.city.dgas * self.r.dga_hours]])
+        )
         return _f(support), _f(unmet)
 
     def _reflex(self) -> float:
@@ -292,7 +303,7 @@ class AggregateModel:
 
     def _residents_react(self, plan: Course, hours: Hours, breaches: float) -> dict[str, float]:
         """Stage 5 for one representative resident per group (see docs/ODD.md §7.5)."""
-        params, I = self.p, self.infrastructure  # noqa: N806
+        params, I = self.p, self.infrastructure
         mediation = _f(residents.mediation(plan, params, self.m))
         platform = self.technology * hours.platform * hours.staffing
         availability = I * self.skills
@@ -328,18 +339,18 @@ class AggregateModel:
     def _move_stocks(self, plan: Course, hours: Hours) -> None:
         """Stage 6: the agent model's equations for I, C, Q, maturity and publication."""
         params, mech, lines = self.p, self.m, plan.lines
-        I, C, Q = self.infrastructure, self.culture, self.institutions  # noqa: N806
+        I, C, Q = self.infrastructure, self.culture, self.institutions
         push = hours.support * hours.served[0] * plan.proactivity * plan.commitment
-        dI = stocks.infrastructure_change(lines["infrastructure"], push, 1.0, I, params)  # noqa: N806
+        dI = stocks.infrastructure_change(lines["infrastructure"], push, 1.0, I, params)
         gate_i = stocks.gate(mech.technology_prerequisite, I, params.technology_threshold,
                              params.prerequisite_width)  # fmt: skip
         drive = stocks.culture_drive(lines["organisation"], hours.practice, hours.cross_silo,
                                      params)  # fmt: skip
-        dC = stocks.culture_change(drive, gate_i, C, params)  # noqa: N806
+        dC = stocks.culture_change(drive, gate_i, C, params)
         gate_c = stocks.gate(mech.culture_prerequisite, C, params.culture_threshold,
                              params.prerequisite_width)  # fmt: skip
         funded = min(1.0, lines["institutions"] / params.institution_budget)
-        dQ = stocks.institutions_change(hours.practice, C, funded, gate_c, Q, params)  # noqa: N806
+        dQ = stocks.institutions_change(hours.practice, C, funded, gate_c, Q, params)
         self.infrastructure = _f(stocks.clamp(I + dI))
         self.culture = _f(stocks.clamp(C + dC))
         self.institutions = _f(stocks.clamp(Q + dQ))
@@ -352,13 +363,26 @@ class AggregateModel:
     def _account(self, plan, hours, people, exposure, breaches, output, before) -> None:
         """Stage 7: the agent model's generators and destruction on the aggregate state."""
         params, cat = self.p, self.catalogue
-        I, C, skills = self.infrastructure, self.culture, self.skills  # noqa: N806
+        I, C, skills = self.infrastructure, self.culture, self.skills
         year = people["participation_year"]
-        made = accounts.generators(I, C, skills, hours.served[0], people["users"],
-                                   people["mediation"], cat.fresh, year, hours.implementation,
-                                   output, hours.cross_silo, self.technology, params)[None]  # fmt: skip
-        lost = accounts.destruction(people["harm"], skills, exposure, breaches, I, before,
-                                    float(cat.bins[-1]), params)[None]  # fmt: skip
+        made = accounts.generators(
+            I,
+            C,
+            skills,
+            hours.served[0],
+            people["users"],
+            people["mediation"],
+            cat.fresh,
+            year,
+            hours.implementation,
+            output,
+            hours.cross_silo,
+            self.technology,
+            params,
+        )[None]
+        lost = accounts.destruction(
+            people["harm"], skills, exposure, breaches, I, before, float(cat.bins[-1]), params
+        )[None]
         values = accounts.account(made, lost, self.weights)
         self.cumulative_value += float(values.net_total[0])
         load = float(hours.demand.sum()) / hours.capacity

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.core.config import ModelConfig
+from sim.core.config import CityConfig, ModelConfig
 from sim.core.outputs import Recorder
+from sim.core.population import Population
 from sim.core.stages import accounts, course, departments, partners, residents, steering, stocks
-from sim.core.state import State, initial_state, shape_of
+from sim.core.stages.course import Trajectories
+from sim.core.stages.partners import KINDS
+from sim.core.state import State, shape_of, vendor_count
 
 RESIDENTS = 1_000_000  # at most this many residents, all runs together, in one batch
 
@@ -89,3 +92,82 @@ def run_batches(
             for i, frame in zip(part, batch.run(), strict=True):
                 frames[i] = frame
     return frames  # type: ignore[return-value]
+
+
+def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Generator]) -> State:
+    """The month-0 state of every run, each drawn from its own generator in a fixed order
+    (residents, departments, partners), so run k starts the same in any batch."""
+    city = configs[0].city
+    if any(shape_of(c.city) != shape_of(city) for c in configs):
+        raise ValueError("the runs of one batch need cities of one shape (sim.core.batch groups)")
+    population = Population.draw(city.citizens, rngs, [c.parameters for c in configs])
+    rows = [_organisation(c.city, g) for c, g in zip(configs, rngs, strict=True)]
+    silo, maturity, vendor_cap, capability, alignment = (
+        np.array(x) for x in zip(*rows, strict=True)
+    )
+    vendors = vendor_count(city)
+    kind = np.array([1 + i % (len(KINDS) - 1) for i in range(city.partner_pool - vendors)],
+                    dtype=np.int64)  # fmt: skip
+    R, D, K = len(configs), city.departments, city.datasets_per_department
+    stocks = {
+        name: np.array([getattr(c.city, f"initial_{name}") for c in configs])
+        for name in ("infrastructure", "culture", "institutions")
+    }
+    state = State(
+        configs=list(configs),
+        rngs=list(rngs),
+        **stocks,
+        legitimacy=population.trust.mean(axis=1),
+        commitment=np.ones(R),
+        terms=np.ones(R, dtype=np.int64),
+        turnovers=np.zeros(R, dtype=np.int64),
+        pending=np.zeros(R),
+        cumulative_value=np.zeros(R),
+        trajectories=Trajectories([c.trajectory for c in configs]),
+        maturity=maturity,
+        silo=silo,
+        hours=np.zeros((R, D)),
+        dga_of=np.arange(D) % city.dgas,  # department d in DGA d mod G's portfolio
+        vendor_capability=vendor_cap,
+        kind=kind,
+        capability=capability,
+        alignment=alignment,
+        base_alignment=alignment.copy(),
+        active=np.zeros(capability.shape, dtype=bool),
+        host=np.zeros(capability.shape, dtype=np.int64),
+        months_starved=np.zeros(capability.shape, dtype=np.int64),
+        output=np.zeros(capability.shape),
+        hours_share=np.ones(capability.shape),
+        published=np.zeros((R, D, K), dtype=bool),
+        age=np.zeros((R, D, K), dtype=np.int32),
+        population=population,
+    )
+    force_partner_count(state)
+    return state
+
+
+def _organisation(city: CityConfig, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    """One run's departments (silo factor, maturity) and partner pool (vendors first)."""
+    silo = rng.uniform(0.5, 1.5, city.departments)
+    maturity = rng.uniform(0.1, 0.3, city.departments)
+    vendors = vendor_count(city)
+    is_vendor = np.arange(city.partner_pool) < vendors
+    capability = np.where(
+        is_vendor,
+        rng.uniform(0.8, 1.2, city.partner_pool),
+        rng.uniform(0.5, 1.5, city.partner_pool),
+    )
+    alignment = rng.random(city.partner_pool)
+    return silo, maturity, capability[:vendors], capability[vendors:], alignment[vendors:]
+
+
+def force_partner_count(state: State) -> None:
+    """Knock-in for the hump experiment (`mechanisms.forced_partners=N`): exactly N co-creation
+    partners, the most aligned first, hosted in turn by the departments; they never leave."""
+    target = state.mech.forced_partners
+    for r in np.flatnonzero(~np.isnan(target)):
+        order = np.argsort(-state.alignment[r], kind="stable")
+        chosen = order[: int(target[r])]
+        state.active[r] = False
+        state.active[r, chosen] = True
+        state.host[r, chosen] = np.arange(chosen.size) % state.departments

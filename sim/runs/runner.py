@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from sim.core.aggregate import AggregateModel
-from sim.core.config import ModelConfig
 from sim.core.batch import run_batches
+from sim.core.config import ModelConfig
 
 MAX_SEED = 2**63 - 1
 """The largest seed. numpy's SeedSequence takes any integer >= 0, but every table (runs, design,

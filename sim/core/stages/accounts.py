@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sim.core.state import State
 
 
-def generators(I: Any, C: Any, skills: Any, operation: Any, users: Any, mediation: Any,  # noqa: N803
+def generators(I: Any, C: Any, skills: Any, operation: Any, users: Any, mediation: Any,
                fresh: Any, participation_year: Any, implementation: Any, partner_output: Any,
                cross_silo: Any, technology: Any, par: Any) -> np.ndarray:  # fmt: skip
     """(runs, 6): efficiency, effectiveness, intrinsic, transparency, participation,
@@ -39,7 +39,7 @@ def generators(I: Any, C: Any, skills: Any, operation: Any, users: Any, mediatio
     ), axis=-1)  # fmt: skip
 
 
-def destruction(harm: Any, skills: Any, exposure: Any, breaches: Any, I: Any,  # noqa: N803
+def destruction(harm: Any, skills: Any, exposure: Any, breaches: Any, I: Any,
                 before: Any, stale: Any, par: Any) -> np.ndarray:  # fmt: skip
     """(runs, 4): exclusion (loss-averse, Tversky & Kahneman 1992), privacy and breaches, the
     footprint (operating and embodied, ADEME/Arcep), a stale catalogue."""
@@ -67,7 +67,7 @@ def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
           privacy: Privacy, residents: Outcome, mediation: np.ndarray, cross_silo: np.ndarray,
           partner_output: np.ndarray, before: np.ndarray) -> dict[str, Any]:  # fmt: skip
     """Stage 7: the month's value of every run, added to the cumulative; returns the row."""
-    par, I, C = state.par, state.infrastructure, state.culture  # noqa: N806
+    par, I, C = state.par, state.infrastructure, state.culture
     skills = state.skills()
     size = state.published[0].size
     stale = departments.stale_counts(state.published, state.age, par.stale_after)
@@ -108,8 +108,7 @@ def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
         "illectronism": residents.illectronism,
         "mediation": mediation,
         "published_share": published / size if size else np.zeros(state.runs),
-        "stale_share": np.divide(stale, published, out=np.zeros(state.runs),
-                                 where=published > 0),  # fmt: skip
+        "stale_share": np.divide(stale, published, out=np.zeros(state.runs), where=published > 0),
         "dataset_updates": staff.updated,
         "breach_hazard": privacy.hazard,
         "breaches": privacy.breaches,

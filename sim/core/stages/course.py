@@ -124,14 +124,18 @@ class Trajectories:
         self.switched_at = np.where(phased & (self.switched_at < 0) & ready, month,
                                     self.switched_at)  # fmt: skip
         with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(self.transition > 0,
-                             np.minimum(1.0, (month - self.switched_at) / self.transition), 1.0)
+            share = np.where(
+                self.transition > 0,
+                np.minimum(1.0, (month - self.switched_at) / self.transition),
+                1.0,
+            )
         share = np.where(phased & (self.switched_at >= 0), share, 0.0)[:, None]
         points = self.start + share * (self.end - self.start)
         for r in np.flatnonzero(self.kind == CUSTOM):
             table = self.waypoints[r]
-            points[r] = np.interp(month, table[:, 0], table[:, 1]), np.interp(
-                month, table[:, 0], table[:, 2]
+            points[r] = (
+                np.interp(month, table[:, 0], table[:, 1]),
+                np.interp(month, table[:, 0], table[:, 2]),
             )
         for r, policy in enumerate(self.policies):
             if policy is not None:

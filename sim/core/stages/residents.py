@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.core import openness
-from sim.core.stages.rows import ByRow, column
-from sim.core.stages.partners import DATA_APPETITE
 from sim.core.population import YEAR, Population
+from sim.core.stages.partners import DATA_APPETITE
+from sim.core.stages.rows import column
 
 if TYPE_CHECKING:
     from sim.core.stages.course import Course
@@ -97,7 +97,8 @@ def privacy(state: State) -> Privacy:
     with hazard ∝ exposure, one uniform per run."""
     vendor = DATA_APPETITE["vendor"]
     active = np.count_nonzero(state.active, axis=1)
-    total = state.vendors * vendor + np.where(state.active, state.appetite, 0.0).sum(axis=1)
+    appetites = np.array(list(DATA_APPETITE.values()))[state.kind]
+    total = state.vendors * vendor + np.where(state.active, appetites, 0.0).sum(axis=1)
     partners = state.vendors + active
     appetite = np.divide(total, partners, out=np.zeros(state.runs), where=partners > 0)
     exposed = exposure(state.infrastructure, appetite, active, state.institutions, state.par)
@@ -135,7 +136,7 @@ def react(state: State, offer: Reach) -> Outcome:
         rows = slice(start, start + runs_per_block)
         parts.append(step(state.population.rows(rows), _rows(offer, rows), _rows(state.par, rows),
                           state.mech.fatigue[rows], state.rngs[rows], state.month))  # fmt: skip
-    outcome = Outcome(*(np.concatenate(x) for x in zip(*(_fields(p) for p in parts))))
+    outcome = Outcome(*(np.concatenate(x) for x in zip(*(_fields(p) for p in parts), strict=True)))
     state.pending = outcome.contribution_pct
     state.legitimacy = state.legitimacy + state.par.legitimacy_smoothing * (
         outcome.trust - state.legitimacy

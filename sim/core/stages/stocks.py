@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.core.stages.rows import ByRow
 from sim.core.stages.departments import OPERATION, TRAINING, training_intensity
+from sim.core.stages.rows import ByRow
 
 if TYPE_CHECKING:
     from sim.core.stages.course import Course
@@ -33,14 +33,14 @@ def clamp(x: Any) -> Any:
     return np.minimum(1.0, np.maximum(0.0, x))
 
 
-def infrastructure_change(line: Any, push: Any, quality: Any, I: Any, par: Any) -> Any:  # noqa: N803
+def infrastructure_change(line: Any, push: Any, quality: Any, I: Any, par: Any) -> Any:
     """dI = growth × line^β × vendor quality × (½ + ½ push) × (1 − I) − decay × I: deployment
     goes faster when the DGAs push it and departments have the hours (source §3.2)."""
     grown = par.infra_growth * np.power(line, par.budget_returns) * quality
     return grown * (0.5 + 0.5 * push) * (1 - I) - par.infra_decay * I
 
 
-def culture_change(drive: Any, gate_i: Any, C: Any, par: Any) -> Any:  # noqa: N803
+def culture_change(drive: Any, gate_i: Any, C: Any, par: Any) -> Any:
     """dC = growth × drive × gate(I) × (1 − C) − decay × C."""
     return par.culture_growth * drive * gate_i * (1 - C) - par.culture_decay * C
 
@@ -51,7 +51,7 @@ def culture_drive(organisation_line: Any, practice: Any, cross_silo: Any, par: A
             + par.culture_drive_cross_silo * cross_silo)  # fmt: skip
 
 
-def institutions_change(practice: Any, C: Any, funded: Any, gate_c: Any, Q: Any,  # noqa: N803
+def institutions_change(practice: Any, C: Any, funded: Any, gate_c: Any, Q: Any,
                         par: Any) -> Any:  # fmt: skip
     """dQ = growth × practice × C × funding × gate(C) × (1 − Q) − decay × Q."""
     grown = par.institution_growth * practice * C * funded * gate_c * (1 - Q)
@@ -67,18 +67,18 @@ def maturity_change(trained: Any, infrastructure: Any, maturity: Any, par: Any) 
 def move(state: State, course: Course, staff: StaffMonth, attention: Attention) -> np.ndarray:
     """Stage 6 for every run. Returns the transversal work brokered (culture and value read it)."""
     par, mech, lines = state.par, state.mech, course.lines
-    I, C, Q = state.infrastructure, state.culture, state.institutions  # noqa: N806
+    I, C, Q = state.infrastructure, state.culture, state.institutions
     push = (attention.support * staff.shares[:, :, OPERATION]).mean(axis=1)
     push = push * (course.proactivity * course.commitment)
-    dI = infrastructure_change(lines["infrastructure"], push, state.vendor_quality, I, par)  # noqa: N806
+    dI = infrastructure_change(lines["infrastructure"], push, state.vendor_quality, I, par)
     gate_i = gate(mech.technology_prerequisite, I, par.technology_threshold,
                   par.prerequisite_width)  # fmt: skip
     cross_silo = attention.cross_silo * staff.staffing
     drive = culture_drive(lines["organisation"], staff.practice, cross_silo, par)
-    dC = culture_change(drive, gate_i, C, par)  # noqa: N806
+    dC = culture_change(drive, gate_i, C, par)
     gate_c = gate(mech.culture_prerequisite, C, par.culture_threshold, par.prerequisite_width)
     funded = np.minimum(1.0, lines["institutions"] / par.institution_budget)
-    dQ = institutions_change(staff.practice, C, funded, gate_c, Q, par)  # noqa: N806
+    dQ = institutions_change(staff.practice, C, funded, gate_c, Q, par)
     state.infrastructure, state.culture = clamp(I + dI), clamp(C + dC)
     state.institutions = clamp(Q + dQ)
     intensity = training_intensity(lines["organisation"], par)
