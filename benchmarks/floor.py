@@ -1,16 +1,18 @@
 """3. Floor and profile: the citizens' rule against bare numpy, and where a month goes.
 
-Floor: one month of `Population.step` is replayed as bare numpy, with no model around it. A census
-(an ndarray subclass that counts what the rule does to the population arrays) records every
+Floor: one month of the residents' rule (`sim.core.stages.residents.step`, one run's residents)
+is replayed as bare numpy, with no model around it. A census (an ndarray subclass that counts
+what the rule does to the population arrays) records every
 numpy operation of the rule and the size of its largest operand: elementwise ufuncs, reductions,
 gathers/scatters by mask or index, `np.where`, and the random draws. The floor performs the same
 number of operations of each kind on float64 arrays of the same sizes (`np.multiply(a, b, out=)`,
 `np.add.reduce`, `np.take`/`np.put`, `np.where`, `rng.random(out=)`), one Python call each.
 
-Profile: a default run with `time.perf_counter` wrappers around each stage method of the model
-instance (the model code is not touched). Times are exclusive: "departments" excludes `ration`
-and the catalogue, "citizens (other)" excludes the vectorised rule, and so on; "Mesa step
-machinery" is the run loop minus all stages.
+Profile: a default run with `time.perf_counter` wrappers around each stage function of
+sim/core/stages/ (module attributes, restored afterwards; the model code is not touched) and the
+recorder of the model's batch. Times are exclusive: "departments" excludes `ration` and the
+catalogue, "citizens (other)" excludes the vectorised rule, and so on; "Mesa step machinery" is
+the run loop minus all stages.
 """
 
 from __future__ import annotations
@@ -22,15 +24,18 @@ from typing import ClassVar
 
 import numpy as np
 
-import sim.core.model as model_module
 from benchmarks.citizens import INPUTS
 from benchmarks.common import Row, fmt_time, median_time, yes
+from benchmarks.per_agent_citizens import rule_inputs
 from sim import scenario
-from sim.core.agents.citizens import Population
 from sim.core.model import GovernanceModel
+from sim.core.population import Population
+from sim.core.stages import accounts, course, departments, partners, residents, steering, stocks
 
 CITIZENS = 5_000
-STATE = ("literacy", "trust", "propensity", "base_propensity", "participated", "_top", "_bottom")
+STATE = ("literacy", "trust", "propensity", "base_propensity", "participated",
+         "last_participation", "literacy_quintile", "privacy_concern")  # fmt: skip
+RULE = "citizens: residents.step (the rule)"
 
 
 class _Counted(np.ndarray):
@@ -41,11 +46,14 @@ class _Counted(np.ndarray):
 
     @staticmethod
     def _plain(x):
+        if isinstance(x, list | tuple):  # np.stack's sequence of arrays
+            return type(x)(_Counted._plain(i) for i in x)
         return x.view(np.ndarray) if isinstance(x, _Counted) else x
 
     @staticmethod
     def _size(*xs) -> int:
-        return max((x.size for x in xs if isinstance(x, np.ndarray)), default=1)
+        flat = [i for x in xs for i in (x if isinstance(x, list | tuple) else (x,))]
+        return max((x.size for x in flat if isinstance(x, np.ndarray)), default=1)
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         if _Counted.depth == 0:
@@ -91,18 +99,20 @@ class _CountedRng:
         self.rng = rng
 
     def random(self, size):
-        _Counted.log.append(("random", size))
+        _Counted.log.append(("random", int(np.prod(size))))
         return self.rng.random(size).view(_Counted)
 
 
 def census(n: int = CITIZENS) -> list[tuple[str, int]]:
     """The numpy operations one month of the citizens' rule performs (kind, operand size)."""
-    population = Population(n, np.random.default_rng(0))
-    population.step(np.random.default_rng(2), **INPUTS)  # a month in: some residents participated
+    population = Population.draw(n, [np.random.default_rng(0)], [INPUTS["params"]])
+    inputs = rule_inputs(**INPUTS)  # offer, parameter columns, fatigue
+    # a month in: some residents participated
+    residents.step(population, *inputs, [np.random.default_rng(2)], 1)
     for name in STATE:
         setattr(population, name, getattr(population, name).view(_Counted))
     _Counted.log = []
-    population.step(_CountedRng(np.random.default_rng(1)), **INPUTS)
+    residents.step(population, *inputs, [_CountedRng(np.random.default_rng(1))], 2)
     return list(_Counted.log)
 
 
@@ -161,28 +171,37 @@ class StageTimer:
         setattr(owner, attr, wrapper)
 
 
+STAGES = (  # (module, function, label): the stage functions of sim/core/batch.py's month
+    (course, "set_course", "mayor"),
+    (course, "elections", "mayor"),
+    (steering, "steer", "DGAs"),
+    (departments, "work", "departments: demand, bookkeeping"),
+    (departments, "ration", "departments: ration()"),
+    (departments, "intended_updates", "catalogue (intents, update, freshness)"),
+    (departments, "keep_catalogue", "catalogue (intents, update, freshness)"),
+    (departments, "fresh_share", "catalogue (intents, update, freshness)"),
+    (partners, "work", "partners (cooperate, recruit)"),
+    (residents, "privacy", "citizens: breaches, inputs, legitimacy"),
+    (residents, "reach", "citizens: breaches, inputs, legitimacy"),
+    (residents, "react", "citizens: breaches, inputs, legitimacy"),
+    (residents, "step", RULE),
+    (stocks, "move", "stocks (I, C, Q, learning)"),
+    (accounts, "count", "accounting + recording"),
+)
+
+
 def profile_run(seed: int = 1) -> tuple[Counter[str], float, float, float]:
     """Stage times of one default run: (exclusive per stage, build, run loop, table) in s."""
     timer = StageTimer()
-    original_ration = model_module.ration
-    timer.wrap(model_module, "ration", "departments: ration()")
+    originals = [(module, name, getattr(module, name)) for module, name, _ in STAGES]
+    start = time.perf_counter()
+    model = GovernanceModel(scenario("phased"), rng=seed, citizen_agents=False)
+    build = time.perf_counter() - start
     try:
-        start = time.perf_counter()
-        model = GovernanceModel(scenario("phased"), rng=seed, citizen_agents=False)
-        build = time.perf_counter() - start
-        timer.wrap(model.mayor, "set_course", "mayor")
-        timer.wrap(model.mayor, "face_election", "mayor")
-        for dga in model.dgas:
-            timer.wrap(dga, "steer", "DGAs")
-        timer.wrap(model, "_allocate_staff_hours", "departments: demand, bookkeeping")
-        timer.wrap(model.catalogue, "intents", "catalogue (intents, update, publish)")
-        timer.wrap(model.catalogue, "update", "catalogue (intents, update, publish)")
-        timer.wrap(model.catalogue, "publish", "catalogue (intents, update, publish)")
-        timer.wrap(model, "_partners_work", "partners (cooperate, recruit)")
-        timer.wrap(model, "_citizens_react", "citizens: breaches, inputs, legitimacy")
-        timer.wrap(model.population, "step", "citizens: Population.step (the rule)")
-        timer.wrap(model, "_move_stocks", "stocks (I, C, Q, learning)")
-        timer.wrap(model, "_account", "accounting + recording")
+        for module, name, label in STAGES:
+            timer.wrap(module, name, label)
+        timer.wrap(model.batch.recorder, "month", "accounting + recording")
+        timer.wrap(model.batch.recorder, "set", "accounting + recording")
         start = time.perf_counter()
         while model.running:
             model.step()
@@ -191,7 +210,8 @@ def profile_run(seed: int = 1) -> tuple[Counter[str], float, float, float]:
         model.dataframe()
         table = time.perf_counter() - start
     finally:
-        model_module.ration = original_ration
+        for module, name, original in originals:
+            setattr(module, name, original)
     return timer.exclusive, build, loop, table
 
 
@@ -213,17 +233,18 @@ def run(repeats: int) -> tuple[list[Row], dict[str, float], Counter[str]]:
     ops = census(CITIZENS)
     kinds = Counter(kind for kind, _ in ops)
     kernel = floor_kernel(ops)
-    population = Population(CITIZENS, np.random.default_rng(0))
+    population = Population.draw(CITIZENS, [np.random.default_rng(0)], [INPUTS["params"]])
+    inputs = rule_inputs(**INPUTS)
     rng = np.random.default_rng(1)
     reps = max(50, repeats * 10)
     t_floor = median_time(kernel, reps)
-    t_rule = median_time(lambda: population.step(rng, **INPUTS), reps)
+    t_rule = median_time(lambda: residents.step(population, *inputs, [rng], 1), reps)
     stages, nprof = profile(repeats)
-    in_model = stages["citizens: Population.step (the rule)"] / 144
+    in_model = stages[RULE] / 144
     step = sum(v for k, v in stages.items() if k not in ("model construction",)) / 144
     rows = [
         Row(
-            f"3. floor: bare numpy, {len(ops)} ops on ≤{CITIZENS:,} elements",
+            f"3. floor: bare numpy, {len(ops)} ops on ≤{max(n for _, n in ops):,} elements",
             fmt_time(t_floor),
             "",
             "",

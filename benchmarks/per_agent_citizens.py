@@ -1,16 +1,21 @@
 """The baseline a Mesa user would write: one `Citizen` agent per resident with its own `step()`.
 
-The rule is exactly `sim.core.agents.citizens.Population.step` (docs/ODD.md §7.5), written per agent
-and activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read back with
+The rule is exactly `sim.core.stages.residents.step` (docs/ODD.md §7.5), written per agent and
+activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read back with
 `AgentSet.agg` / `AgentSet.get`, as Mesa users do. It is kept here as the reference the
-vectorised rule is measured (benchmarks.citizens) and checked (tests/test_citizen_equivalence.py)
-against.
+vectorised rule is measured (benchmarks.citizens) and checked
+(tests/core/test_citizen_equivalence.py) against.
 
 Random draws: each agent draws its three uniforms (service use, participation, mediation reach)
-from the model's generator, one `rng.random(3)` per agent. The vectorised rule draws each of the
-three as one array over the whole population, so the same generator gives the two versions
-different numbers; the equivalence test therefore feeds both the same pre-drawn uniforms (and
-checks the distribution separately with independent draws).
+from the model's generator, one `rng.random(3)` per agent. The vectorised rule draws the three
+as one `(3, residents)` array per run, so the same generator gives the two versions different
+numbers; the equivalence test therefore feeds both the same pre-drawn uniforms (and checks the
+distribution separately with independent draws).
+
+`vectorised(population, rng, month, **inputs)` calls the vectorised rule on a one-run
+`sim.core.population.Population` (arrays (1, residents)) with the same keyword inputs as
+`CitizenModel.react`, and returns its aggregates as floats (an `Outcome` comparable with the
+per-agent one).
 """
 
 from __future__ import annotations
@@ -20,11 +25,33 @@ import math
 import mesa
 import numpy as np
 
-from sim.core.agents.citizens import YEAR, CitizenOutcome, Population
+from sim.core.population import YEAR, Population
+from sim.core.stages import residents
+from sim.core.stages.residents import Outcome, Reach
+from sim.core.state import Columns
+
+OFFER = tuple(Reach.__dataclass_fields__)  # availability, digitisation, …, breaches
+
+
+def rule_inputs(**inputs) -> tuple[Reach, Columns, np.ndarray]:
+    """`CitizenModel.react`'s keyword inputs as the vectorised rule's (offer, par, fatigue)."""
+    offer = Reach(**{k: np.array([inputs[k]], dtype=float) for k in OFFER})
+    return offer, Columns([inputs["params"]]), np.array([bool(inputs["fatigue"])])
+
+
+def vectorised(population: Population, rng, month: int = 0, **inputs) -> Outcome:
+    """One month of `residents.step` on a one-run population; aggregates as floats."""
+    offer, par, fatigue = rule_inputs(**inputs)
+    return scalars(residents.step(population, offer, par, fatigue, [rng], month))
+
+
+def scalars(outcome: Outcome) -> Outcome:
+    """A one-run Outcome with floats in place of its (1,) arrays."""
+    return Outcome(*(float(getattr(outcome, f)[0]) for f in outcome.__dataclass_fields__))
 
 
 class Citizen(mesa.Agent):
-    """One resident with its own state and a per-agent version of the citizens' rule."""
+    """One resident with its own state and a per-agent version of the residents' rule."""
 
     model: CitizenModel
 
@@ -79,18 +106,22 @@ class Citizen(mesa.Agent):
 
 
 class CitizenModel(mesa.Model):
-    """Holds the Citizen agents; `react(**inputs)` runs the citizens' stage (a CitizenOutcome).
+    """Holds the Citizen agents; `react(**inputs)` runs the residents' stage (an `Outcome` of
+    floats).
 
-    Built from a `Population` so that both implementations start from the same residents.
-    `draws`, if given, replaces the generator by pre-drawn uniforms: an (n, 3) array consumed in
-    activation order (use `activation="do"` so that row i goes to citizen i).
+    Built from a one-run `Population` (its 1-D rows, `population.rows(0)`, or the (1, n) arrays)
+    so that both implementations start from the same residents. `draws`, if given, replaces the
+    generator by pre-drawn uniforms: an (n, 3) array consumed in activation order (use
+    `activation="do"` so that row i goes to citizen i).
     """
 
     def __init__(
         self, population: Population, rng: int | None = None, *, activation: str = "shuffle_do"
     ) -> None:
         super().__init__(rng=rng)
-        self.n = population.size
+        if population.literacy.ndim == 2:
+            population = population.rows(0)
+        self.n = population.literacy.shape[0]
         self.activation = activation
         self.inputs: dict = {}
         self._scripted = None
@@ -99,33 +130,37 @@ class CitizenModel(mesa.Model):
     def draw(self):
         return self.rng.random(3) if self._scripted is None else next(self._scripted)
 
-    def react(self, draws: np.ndarray | None = None, **inputs) -> CitizenOutcome:
+    def react(self, draws: np.ndarray | None = None, **inputs) -> Outcome:
         self.inputs = inputs
         self._scripted = None if draws is None else iter(draws)
         getattr(self.agents, self.activation)("step")
         agents, n, threshold = self.agents, self.n, inputs["params"].literacy_threshold
-        participated = agents.get("participated")
-        propensity = agents.get("propensity")
+        participated = np.array(agents.get("participated"))
+        propensity = np.array(agents.get("propensity"))
         trust = np.array(agents.get("trust"))
         quintile = np.array(agents.get("quintile"))
+        top, bottom = quintile == 4, quintile == 0
         harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
-        intensity = float(np.array(propensity)[np.array(participated)].sum()) / n
+        intensity = np.where(participated, propensity, 0.0).sum()
         month = inputs.get("month", 0)
         recent = np.array(agents.get("last_participation")) > month - YEAR
-        return CitizenOutcome(
+        return Outcome(
             users=float(agents.agg("used", np.mean)),
             participation=float(np.mean(participated)),
             participation_year=float(np.mean(recent)),
-            contribution_pct=100.0 * intensity,
+            contribution_pct=float(100.0 * intensity / n),
             harm=float(agents.agg("illectronic", np.mean)) * harm,
-            trust=float(trust.mean()),
-            trust_gap=float(trust[quintile == 4].mean() - trust[quintile == 0].mean()),
+            trust=float(trust.sum() / n),
+            trust_gap=float(
+                np.where(top, trust, 0.0).sum() / np.count_nonzero(top)
+                - np.where(bottom, trust, 0.0).sum() / np.count_nonzero(bottom)
+            ),
             illectronism=float(np.mean([a.literacy < threshold for a in agents])),
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Citizens' state as arrays in index order (to compare with a Population)."""
+        """Citizens' state as arrays in index order (to compare with a Population's row)."""
         return {
             name: np.array(self.agents.get(name))
-            for name in ("literacy", "trust", "propensity", "participated")
+            for name in ("literacy", "trust", "propensity", "participated", "last_participation")
         }

@@ -1,6 +1,6 @@
 """The robustness map (issue #11): N sets × K seeds through the map vs the same runs in a loop.
 
-The map runs each set's nine cases × K seeds together, in lockstep (`sim.core.lockstep`), in
+The map runs each set's nine cases × K seeds together, as one batch (`sim.core.batch`), in
 `jobs` worker processes, reduces each (set, seed) to its indicators in the worker and writes one
 shard per 25 sets. The baseline is the plain loop a
 researcher would write first: every case of every (set, seed) with `sim.runs.runner.run`, one

@@ -27,6 +27,7 @@ import numpy as np
 
 def funding(amount: Any, startup: Any, full: Any) -> Any:
     """Share of a programme's full effect that `amount` buys: 0 up to the start-up, 1 at `full`."""
+    amount, startup, full = (np.asarray(x, dtype=float) for x in (amount, startup, full))
     with np.errstate(divide="ignore", invalid="ignore"):
         rising = np.minimum(1.0, (amount - startup) / (full - startup))
     return np.where(amount <= startup, 0.0, np.where(full <= startup, 1.0, rising))

@@ -45,7 +45,7 @@ class Population:
 
     @property
     def size(self) -> int:
-        return self.literacy.shape[1]
+        return self.literacy.shape[-1]
 
     def rows(self, runs: slice) -> Population:
         """The residents of some runs (views: writing them writes this population)."""

@@ -90,9 +90,9 @@ def parallel_map(work: Callable[[Any], Any], items: Sequence[Any], jobs: int = 1
 def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
     """Every task through the wrapper, in task order (serial or a process pool).
 
-    Consecutive tasks go to a worker in batches of up to `BATCH` runs that move in lockstep
-    (the same tables as one at a time, in about half the time per run), small enough that each
-    of the `jobs` workers gets work.
+    Consecutive tasks go to a worker in batches of up to `BATCH` runs stepped together
+    (sim/core/batch.py: the same tables as one at a time, in about half the time per run), small
+    enough that each of the `jobs` workers gets work.
     """
     batches = [(batch, inject) for batch in batches_of(tasks, jobs, BATCH)]
     return [r for batch in parallel_map(safe_batch, batches, jobs) for r in batch]
@@ -100,7 +100,7 @@ def run_tasks(tasks: list, jobs: int = 1, inject: str | None = None):
 
 def batches_of(items: Sequence[Any], jobs: int, most: int | None = None) -> list[Sequence[Any]]:
     """`items` cut into consecutive batches, as few as give each of `jobs` workers one (batches
-    move in lockstep: the larger, the faster per run), of at most `most` items."""
+    move as one batch: the larger, the faster per run), of at most `most` items."""
     size = max(1, math.ceil(len(items) / max(1, jobs)))
     size = size if most is None else min(most, size)
     return [items[i : i + size] for i in range(0, len(items), size)]

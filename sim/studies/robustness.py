@@ -20,7 +20,7 @@ not in the map (they need their own runs; the pattern tests cover them at the de
 A pattern holds for a set when its criterion holds on the medians over the set's seeds (the
 pooled share for P3); `summary.csv` gives, per pattern, the share of the plausible space where
 it holds with its 95% Wilson interval. A set's 9 × `seeds` runs are one task and move in
-lockstep (`sim.core.lockstep`: the same tables as one run at a time, in less time). Work is
+one batch (`sim.core.batch`: the same tables as one run at a time, in less time). Work is
 cut into chunks of sets, one shard each under `shards/` (named by the digest of what it runs):
 rerunning the command resumes, and `study.executor=slurm` sends the missing chunks to a SLURM
 cluster as one job array (submitit).
@@ -186,7 +186,7 @@ def _aggregate_many(configs: Sequence[ModelConfig], seeds: Sequence[int]) -> lis
 
 
 RUNNERS: dict[str, Callable[..., list[pd.DataFrame]]] = {
-    "agents": runner.run_many,  # the set's cases × seeds in lockstep (sim/core/lockstep.py)
+    "agents": runner.run_many,  # the set's cases × seeds as one batch (sim/core/batch.py)
     "aggregate": _aggregate_many,  # the null model (sim/core/aggregate.py)
 }
 Result = tuple[dict | None, dict | None]  # (indicators row, None) or (None, failure)

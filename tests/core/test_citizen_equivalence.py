@@ -1,10 +1,10 @@
-"""The per-agent baseline (benchmarks/per_agent_citizens.py) and the vectorised `Population.step`
-compute the same rule.
+"""The per-agent baseline (benchmarks/per_agent_citizens.py) and the vectorised residents' rule
+(`sim.core.stages.residents.step`) compute the same rule.
 
 Same draws: both are fed the same pre-drawn uniforms, an (n, 3) array whose row i holds citizen
 i's draws for service use, participation and mediation reach. The vectorised rule takes its draws
-as three population-wide arrays, the per-agent rule three per citizen, so one shared generator
-would hand them different numbers; with `activation="do"` row i goes to citizen i and every state
+as one (3, n) array per run, the per-agent rule three per citizen, so one shared generator would
+hand them different numbers; with `activation="do"` row i goes to citizen i and every state
 array and monthly aggregate must then be bit-identical over several months.
 
 Same distribution: with independent generators and Mesa's `shuffle_do`, the monthly aggregates
@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.core.agents.citizens import Population
 from sim.core.config import Parameters
+from sim.core.population import Population
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.per_agent_citizens import CitizenModel
+from benchmarks.per_agent_citizens import CitizenModel, vectorised
 
 MONTHS = (  # varied inputs: breaches, fatigue on/off, no mediation, saturated openness
     dict(availability=0.3, digitisation=0.4, openness=0.1, platform=0.2, mediation=0.0,
@@ -40,33 +40,41 @@ PARAMS = dataclasses.replace(Parameters(), inclusion_rate=0.3, participation_sca
 
 
 class ScriptedDraws:
-    """Stands in for the generator of `Population.step`: hands out pre-drawn columns in order."""
+    """Stands in for a run's generator in `residents.step`: hands out the pre-drawn uniforms
+    as the one (3, n) array the rule draws (use, participation, inclusion)."""
 
     def __init__(self, draws: np.ndarray) -> None:
-        self._columns = iter(draws.T)
+        self._draws = draws
+        self._used = False
 
-    def random(self, size: int) -> np.ndarray:
-        column = next(self._columns)
-        assert column.shape == (size,)
-        return column.copy()
+    def random(self, size: tuple[int, int]) -> np.ndarray:
+        assert not self._used, "the rule draws once a month"
+        self._used = True
+        assert size == self._draws.T.shape
+        return self._draws.T.copy()
+
+
+def _residents(n: int, seed: int) -> Population:
+    return Population.draw(n, [np.random.default_rng(seed)], [PARAMS])
 
 
 def _state(population: Population) -> dict[str, np.ndarray]:
+    row = population.rows(0)
     return {
-        name: getattr(population, name)
-        for name in ("literacy", "trust", "propensity", "participated")
+        name: getattr(row, name)
+        for name in ("literacy", "trust", "propensity", "participated", "last_participation")
     }
 
 
 @pytest.mark.parametrize("n", [200, 2_000])
 def test_same_draws_give_bit_identical_citizens_and_aggregates(n):
-    population = Population(n, np.random.default_rng(n))
-    per_agent = CitizenModel(population, rng=0, activation="do")
+    population = _residents(n, n)
+    per_agent = CitizenModel(population.rows(0), rng=0, activation="do")
     draws = np.random.default_rng(n + 1)
-    for month in MONTHS * 3:
+    for month, inputs in enumerate(MONTHS * 3, start=1):
         uniforms = draws.random((n, 3))
-        inputs = {**month, "params": PARAMS}
-        expected = population.step(ScriptedDraws(uniforms), **inputs)
+        inputs = {**inputs, "params": PARAMS, "month": month}
+        expected = vectorised(population, ScriptedDraws(uniforms), **inputs)
         got = per_agent.react(draws=uniforms, **inputs)
         assert got == expected  # every aggregate bit-identical
         for name, array in per_agent.arrays().items():
@@ -76,12 +84,12 @@ def test_same_draws_give_bit_identical_citizens_and_aggregates(n):
 
 def test_independent_draws_give_the_same_distribution():
     n = 20_000
-    vectorised = Population(n, np.random.default_rng(5))
-    per_agent = CitizenModel(vectorised, rng=6)  # shuffle_do, its own draws
+    vectorised_population = _residents(n, 5)
+    per_agent = CitizenModel(vectorised_population.rows(0), rng=6)  # shuffle_do, its own draws
     rng = np.random.default_rng(7)
-    for month in MONTHS:
-        inputs = {**month, "params": PARAMS}
-        a = vectorised.step(rng, **inputs)
+    for month, inputs in enumerate(MONTHS, start=1):
+        inputs = {**inputs, "params": PARAMS, "month": month}
+        a = vectorised(vectorised_population, rng, **inputs)
         b = per_agent.react(**inputs)
         for share in ("users", "participation"):
             pa, pb = getattr(a, share), getattr(b, share)

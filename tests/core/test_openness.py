@@ -4,6 +4,7 @@ breach draw that keeps paired runs on one random stream."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -12,11 +13,13 @@ from conftest import small_config
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.core.agents.department import TASKS
 from sim.core.config import Parameters
-from sim.core.governance import Course
-from sim.core.model import GovernanceModel, poisson_draw
+from sim.core.model import GovernanceModel
 from sim.core.openness import funding, scale, staffing_effect
+from sim.core.stages import departments, partners, steering
+from sim.core.stages.course import Course
+from sim.core.stages.departments import TASKS
+from sim.core.stages.residents import poisson_draw
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 OUTREACH_FULL = Parameters().outreach_full  # a partnership line that funds full outreach
@@ -53,20 +56,36 @@ def test_a_programme_below_minimum_staffing_yields_nothing(staffed, minimum):
     assert staffing_effect(1.0, minimum) == 1.0
 
 
-def test_programme_hours_are_a_department_task_that_scales_with_openness():
-    model = GovernanceModel(small_config(**{"resources.programme_hours": 8.0}), rng=0)
-    d = model.departments[0]
-    work = model._workload(Course(0.5, 0.9, 1.0, _lines(1.0), 1.0))
-    closed = d.plan(Course(0.9, 0.0, 1.0, _lines(1.0), 1.0), work, 0)
-    opened = d.plan(Course(0.5, 0.9, 1.0, _lines(1.0), 1.0), work, 0)
-    i = TASKS.index("programmes")
-    assert closed[i] == 0.0
-    assert opened[i] == pytest.approx(8.0)
-
-
 def _lines(budget: float) -> dict[str, float]:
     return {k: budget * s for k, s in {"infrastructure": 0.4, "organisation": 0.2,
             "institutions": 0.1, "participation": 0.15, "partnerships": 0.15}.items()}  # fmt: skip
+
+
+def _course(p: float, o: float, lines: dict[str, float] | None = None) -> Course:
+    """A course of a batch of one: point (p, o), budget 1, full commitment."""
+    lines = _lines(1.0) if lines is None else lines
+    one = lambda x: np.array([float(x)])  # noqa: E731
+    return Course(one(p), one(o), one(1.0), {k: one(v) for k, v in lines.items()}, one(1.0))
+
+
+def _month(model: GovernanceModel, course: Course) -> dict:
+    """Stages 2–3 of the model's run under `course`; the agents' views read the result."""
+    attention = steering.steer(model.state, course)
+    staff = departments.work(model.state, course, attention)
+    model.last = {"course": course, "attention": attention, "staff": staff}
+    return model.last
+
+
+def test_programme_hours_are_a_department_task_that_scales_with_openness():
+    model = GovernanceModel(small_config(**{"resources.programme_hours": 8.0}), rng=0)
+    d = model.departments[0]
+    i = TASKS.index("programmes")
+    _month(model, _course(0.9, 0.0))
+    closed = d.demand.copy()
+    _month(model, _course(0.5, 0.9))
+    opened = d.demand.copy()
+    assert closed[i] == 0.0
+    assert opened[i] == pytest.approx(8.0)
 
 
 def test_starved_programmes_stall_open_practice():
@@ -97,8 +116,7 @@ def test_dga_demand_adds_push_brokering_and_committees(push, silo):
     model = GovernanceModel(small_config(**changes), rng=0)
     dga = model.dgas[0]
     n = len(dga.portfolio)
-    course = Course(0.8, 0.6, 1.0, _lines(1.0), 1.0)
-    dga.steer(course)
+    model.last = {"attention": steering.steer(model.state, _course(0.8, 0.6))}
     res = model.config.resources
     expected = 0.8 * push * n + 0.6 * silo * n + res.programme_attention * n
     assert dga.demand == pytest.approx(expected)
@@ -108,7 +126,7 @@ def test_dga_demand_adds_push_brokering_and_committees(push, silo):
 def test_dga_attention_binds_and_every_request_gets_the_same_share():
     model = GovernanceModel(small_config(**{"resources.dga_hours": 5.0}), rng=0)
     dga = model.dgas[0]
-    dga.steer(Course(0.9, 0.9, 1.0, _lines(1.0), 1.0))
+    model.last = {"attention": steering.steer(model.state, _course(0.9, 0.9))}
     assert dga.support == pytest.approx(5.0 / dga.demand)
     assert dga.unmet == pytest.approx(dga.demand - 5.0)
     assert all(d.dga_support == dga.support for d in dga.portfolio)
@@ -117,12 +135,15 @@ def test_dga_attention_binds_and_every_request_gets_the_same_share():
 def test_without_coordination_costs_partners_cost_no_dga_time():
     model = GovernanceModel(small_config(**{"mechanisms.coordination_costs": False}), rng=0)
     dga = model.dgas[0]
-    dga.portfolio[0].partners_hosted = 10
-    course = Course(0.0, 1.0, 1.0, _lines(1.0), 1.0)
-    dga.steer(course)
+    state, host = model.state, dga.portfolio[0]
+    state.active[0, :10] = True  # ten partnerships hosted by the portfolio's first department
+    state.host[0, :10] = host.index
+    assert host.partners_hosted == 10
+    course = _course(0.0, 1.0)
+    model.last = {"attention": steering.steer(state, course)}
     with_partners = dga.demand
-    dga.portfolio[0].partners_hosted = 0
-    dga.steer(course)
+    state.active[0, :] = False
+    model.last = {"attention": steering.steer(state, course)}
     assert with_partners == dga.demand
 
 
@@ -130,13 +151,22 @@ def test_without_coordination_costs_partners_cost_no_dga_time():
 @pytest.mark.parametrize("reuse", [0.25, 0.5])
 def test_partners_produce_less_from_a_stale_catalogue(reuse):
     model = GovernanceModel(small_config(**{"parameters.data_reuse": reuse}), rng=0)
-    model.infrastructure = model.culture = 1.0
+    state = model.state
+    state.infrastructure[:] = state.culture[:] = 1.0
     partner = next(p for p in model.partners if p.co_creates)
-    partner.join(model.departments[0])
-    partner.cooperate(fresh_data=1.0)
+    state.active[0, partner.slot] = True  # joins the first department
+    state.host[0, partner.slot] = model.departments[0].index
+    last = _month(model, _course(0.5, 0.9))
+    partners.cooperate(state, last["staff"], last["attention"], fresh=np.array([1.0]))
     fresh = partner.output
-    partner.cooperate(fresh_data=0.0)
+    partners.cooperate(state, last["staff"], last["attention"], fresh=np.array([0.0]))
     assert partner.output == pytest.approx(fresh * (1.0 - reuse))
+
+
+def _staff(model: GovernanceModel, **fields) -> departments.StaffMonth:
+    """This month's staff of the model's run, with some of its fields set by hand."""
+    staff = _month(model, _course(0.5, 1.0))["staff"]
+    return dataclasses.replace(staff, **{k: np.asarray(v, dtype=float) for k, v in fields.items()})
 
 
 def test_burnt_partners_lower_the_citys_draw_on_the_pool():
@@ -144,11 +174,12 @@ def test_burnt_partners_lower_the_citys_draw_on_the_pool():
     joined = []
     for burn in (False, True):
         model = GovernanceModel(small_config(**{"parameters.recruitment_rate": 5.0}), rng=4)
+        state = model.state
         if burn:
-            for p in model.co_creators:
-                p.alignment = 0.5 * p.base_alignment
-        course = Course(0.5, 1.0, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)
-        model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 0.0)
+            state.alignment[:] = 0.5 * state.base_alignment
+        staff = _staff(model, staffing=[1.0], need=[0.0])
+        course = _course(0.5, 1.0, {"partnerships": OUTREACH_FULL})
+        partners.recruit(state, course, staff)
         joined.append(len(model.co_creation_partners))
     assert joined[1] < joined[0]
 
@@ -160,11 +191,12 @@ def test_spare_coordination_capacity_is_the_slack():
         model = GovernanceModel(
             small_config(**{"parameters.recruitment_rate": 5.0, "parameters.push": 0.0}), rng=2
         )
-        for d in model.departments:
-            d.demand = np.zeros(len(TASKS))
-            d.demand[0] = load * d.hours
-        course = Course(0.5, 1.0, 1.0, {"partnerships": OUTREACH_FULL}, 1.0)
-        model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 12.0)
+        state = model.state
+        demand = np.zeros((1, state.departments, len(TASKS)))
+        demand[0, :, 0] = load * state.hours[0]
+        staff = _staff(model, demand=demand, staffing=[1.0], need=[12.0])
+        course = _course(0.5, 1.0, {"partnerships": OUTREACH_FULL})
+        partners.recruit(state, course, staff)
         counts.append(len(model.co_creation_partners))
     assert counts[0] == 0 < counts[1]
 

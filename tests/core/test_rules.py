@@ -1,13 +1,15 @@
 """One focused specification per behavioural rule of the model (docs/ODD.md §3, §7).
 
-Unit tests drive the rules directly (ration, Catalogue, trajectories, the mayor's formulas) or set
-a GovernanceModel's state by hand and call one stage; a few read the monthly table of a short run.
+Unit tests drive the stage functions (sim/core/stages/) directly — the code that computes every
+table — or set a GovernanceModel's batch state by hand and call one stage; a few read the
+monthly table of a short run.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -18,29 +20,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import sim
-from sim.core.agents import DGA, Citizen, Department, Mayor, PrivatePartner
-from sim.core.agents.citizens import AGE_GROUPS, ILLECTRONISM
-from sim.core.agents.department import TASKS, ration, task_weights
-from sim.core.catalogue import Catalogue
+from sim.core.agents import Department, PrivatePartner
 from sim.core.config import ModelConfig, Parameters
-from sim.core.governance import (
-    Constant,
-    Course,
-    Phased,
-    Waypoints,
-    budget_shares,
-    make_trajectory,
-)
 from sim.core.model import GovernanceModel
-from sim.core.value import (
-    DESTRUCTION_TO_DIMENSION,
-    DESTRUCTIONS,
-    DIMENSIONS,
-    GENERATOR_TO_DIMENSION,
-    GENERATORS,
-    account,
-    weight_profile,
-)
+from sim.core.stages import departments, partners, steering, stocks
+from sim.core.stages.course import Course, set_course
+from sim.core.stages.departments import TASKS, StaffMonth, ration, task_weights
+from sim.core.stages.steering import Attention
 
 CITY = SMALL_CITY
 CO_CREATORS = 16  # partner_pool 20, vendor_share 0.2 -> 4 vendors
@@ -60,12 +46,11 @@ def run_frame(seed: int = 0, **changes) -> pd.DataFrame:
 
 
 def begin_month(model: GovernanceModel) -> Course:
-    """Stages 1–2 of a month: the mayor sets the course, the DGAs steer."""
-    model.month += 1
-    course = model.mayor.set_course(model.month, model.infrastructure, model.culture)
-    model.course = course
-    for dga in model.dgas:
-        dga.steer(course)
+    """Stages 1–2 of a month: the mayor sets the course, the DGAs steer (both in `model.last`)."""
+    state = model.state
+    state.month += 1
+    course = set_course(state)
+    model.last = {"course": course, "attention": steering.steer(state, course)}
     return course
 
 
@@ -77,9 +62,27 @@ def hours(**by_task: float) -> np.ndarray:
     return row
 
 
-def set_loads(model: GovernanceModel, load: float) -> None:
-    for d in model.departments:
-        d.demand = hours(operation=load * d.hours)
+def loads(model: GovernanceModel, load: float) -> np.ndarray:
+    """Every department's demand, (departments, tasks): operation asks `load` × its hours."""
+    return load * model.state.hours[0][:, None] * hours(operation=1.0)
+
+
+def staff_month(
+    model: GovernanceModel,
+    demand: np.ndarray,
+    allocation: np.ndarray | None = None,
+    need: float = 0.0,
+    staffing: float = 1.0,
+) -> StaffMonth:
+    """A stage-3 outcome set by hand: every department asked `demand` (a `hours(...)` row or a
+    (departments, tasks) array) and received `allocation` (all it asked by default)."""
+    shape = (1, model.state.departments, len(TASKS))
+    demand = np.broadcast_to(demand, shape).astype(float)
+    given = demand if allocation is None else np.broadcast_to(allocation, shape).astype(float)
+    shares = np.divide(given, demand, out=np.ones_like(demand), where=demand > 0)
+    zero = np.zeros(1)
+    return StaffMonth(demand, given.copy(), shares, np.array([need]), zero,
+                      np.array([staffing]), zero, zero, zero, zero)  # fmt: skip
 
 
 # ---- rationing (stage 3) -------------------------------------------------------------------------
@@ -182,17 +185,21 @@ def recruits(
 ) -> int:
     """Partners who join in one call of the recruitment rule, from a controlled state.
 
-    `need` is the hours one more partnership asks; with four departments of 40 h, a mean load
-    of 0.8 leaves 32 spare hours, i.e. a slack of 0.32 when a partnership needs 100 h.
+    `need` is the hours one more partnership asks; departments of 40 h at a load of 0.8 leave
+    8 spare hours each, i.e. a slack of 0.08 when a partnership needs 100 h.
     """
     model = make_model(seed, **{"parameters.push": push, "parameters.recruitment_rate": 5.0})
-    course = Course(
-        0.5, openness, 1.0, {"partnerships": Parameters().outreach_full}, 1.0
-    )  # full outreach
-    set_loads(model, load)
     before = len(model.co_creation_partners)
-    model.mayor.recruit(course, model.co_creators, model.departments, 1.0, need)
+    staff = staff_month(model, loads(model, load), need=need)  # programmes fully staffed
+    partners.recruit(model.state, full_outreach(openness), staff)
     return len(model.co_creation_partners) - before
+
+
+def full_outreach(openness: float) -> Course:
+    """A course at (0.5, `openness`) whose partnership office is fully funded."""
+    one = np.ones(1)
+    lines = {"partnerships": np.array([Parameters().outreach_full])}
+    return Course(0.5 * one, openness * one, one, lines, one)
 
 
 def test_nobody_joins_with_openness_zero_in_the_rule():
@@ -222,9 +229,8 @@ def test_push_keeps_recruiting_when_departments_are_full():
 
 def test_recruits_land_in_a_department_and_are_counted():
     model = make_model(1, **{"parameters.recruitment_rate": 10.0, "parameters.push": 1.0})
-    course = Course(0.5, 1.0, 1.0, {"partnerships": Parameters().outreach_full}, 1.0)
-    set_loads(model, 0.0)
-    model.mayor.recruit(course, model.co_creators, model.departments, 1.0, 12.0)
+    staff = staff_month(model, loads(model, 0.0), need=12.0)
+    partners.recruit(model.state, full_outreach(1.0), staff)
     active = model.co_creation_partners
     assert active
     assert all(p.host in model.departments for p in active)
@@ -234,24 +240,49 @@ def test_recruits_land_in_a_department_and_are_counted():
 # ---- partner starvation --------------------------------------------------------------------------
 
 
+def join(partner: PrivatePartner, host: Department) -> None:
+    """The partner enters a partnership hosted by `host`, as recruitment admits it."""
+    state = partner.model.state
+    state.active[0, partner.slot] = True
+    state.host[0, partner.slot] = host.index
+    state.months_starved[0, partner.slot] = 0
+
+
+def cooperate(model: GovernanceModel, given: float = 0.0, support: float = 1.0) -> None:
+    """The partners' month (stage 4): every department asked 10 partnership hours and received
+    `given`, its DGA met `support` of its asks, and the whole catalogue is fresh."""
+    state = model.state
+    staff = staff_month(model, hours(partnerships=10.0), hours(partnerships=given))
+    D = state.departments
+    attention = Attention(np.zeros((1, state.dgas)), np.full((1, D), support), np.zeros(1),
+                          np.zeros(1), np.zeros((1, D)))  # fmt: skip
+    partners.cooperate(state, staff, attention, np.ones(1))
+
+
+def set_stocks(model: GovernanceModel, **stocks: float) -> None:
+    """Set the run's stocks (infrastructure, culture, institutions) by hand."""
+    for name, value in stocks.items():
+        getattr(model.state, name)[:] = value
+
+
 def starving_partner(model: GovernanceModel) -> tuple[PrivatePartner, Department]:
+    """A co-creation partner just hosted by the first department (which, with `cooperate`,
+    asks for partnership hours and gets none unless told)."""
     partner = next(p for p in model.partners if p.co_creates and not p.active)
     host = model.departments[0]
-    partner.join(host)
-    host.demand = hours(partnerships=10.0)  # asked for partnership hours ...
-    host.allocation = np.zeros(N_TASKS)  # ... and got none
+    join(partner, host)
     return partner, host
 
 
 def test_starved_partner_leaves_after_starvation_months_with_alignment_halved():
     model = make_model(**{"parameters.starvation_months": 3})
-    model.infrastructure = model.culture = 1.0
+    set_stocks(model, infrastructure=1.0, culture=1.0)
     partner, host = starving_partner(model)
     alignment = partner.alignment
     for month in (1, 2):
-        partner.cooperate(fresh_data=1.0)
+        cooperate(model)
         assert partner.active and partner.months_starved == month
-    partner.cooperate(fresh_data=1.0)
+    cooperate(model)
     assert not partner.active
     assert partner.host is None and partner.output == 0.0
     assert host.partners_hosted == 0
@@ -260,13 +291,11 @@ def test_starved_partner_leaves_after_starvation_months_with_alignment_halved():
 
 def test_a_fed_partner_stays_and_its_starvation_count_resets():
     model = make_model(**{"parameters.starvation_months": 2})
-    model.infrastructure = model.culture = 1.0
-    partner, host = starving_partner(model)
-    partner.cooperate(fresh_data=1.0)
+    set_stocks(model, infrastructure=1.0, culture=1.0)
+    partner, _ = starving_partner(model)
+    cooperate(model, given=0.0, support=0.0)
     assert partner.months_starved == 1
-    host.allocation = host.demand.copy()
-    host.dga_support = 1.0
-    partner.cooperate(fresh_data=1.0)
+    cooperate(model, given=10.0, support=1.0)  # all the hours it asked, full DGA support
     assert partner.active and partner.months_starved == 0
     assert partner.output == pytest.approx(partner.capability)
 
@@ -274,10 +303,9 @@ def test_a_fed_partner_stays_and_its_starvation_count_resets():
 def test_an_idle_partner_starves_even_with_hours():
     # Productivity needs I × C: hours alone do not keep a partnership alive.
     model = make_model(**{"parameters.starvation_months": 1})
-    model.infrastructure, model.culture = 0.05, 0.05
-    partner, host = starving_partner(model)
-    host.allocation = host.demand.copy()
-    partner.cooperate(fresh_data=1.0)
+    set_stocks(model, infrastructure=0.05, culture=0.05)
+    partner, _ = starving_partner(model)
+    cooperate(model, given=10.0)
     assert not partner.active
 
 
@@ -285,10 +313,8 @@ def test_forced_partners_never_starve_out():
     model = make_model(**{"mechanisms.forced_partners": 3, "parameters.starvation_months": 1})
     assert len(model.co_creation_partners) == 3
     partner = model.co_creation_partners[0]
-    partner.host.demand = hours(partnerships=10.0)
-    partner.host.allocation = np.zeros(N_TASKS)
     for _ in range(3):
-        partner.cooperate(fresh_data=1.0)
+        cooperate(model, given=0.0)  # its host asks for partnership hours and gets none
     assert partner.active
 
 
@@ -333,13 +359,13 @@ def test_no_partnership_outlives_starvation_in_a_run(starvation):
 @pytest.mark.parametrize("burnt", [0.25, 0.5])
 def test_burnt_alignment_does_not_compound(burnt):
     model = make_model(**{"parameters.starvation_months": 1, "parameters.burnt_alignment": burnt})
-    model.infrastructure = model.culture = 1.0
+    set_stocks(model, infrastructure=1.0, culture=1.0)
     partner, host = starving_partner(model)
     base = partner.alignment
-    partner.cooperate(fresh_data=1.0)
+    cooperate(model)
     assert not partner.active
-    partner.join(host)
-    partner.cooperate(fresh_data=1.0)
+    join(partner, host)
+    cooperate(model)
     assert not partner.active
     assert partner.alignment == pytest.approx(burnt * base)
 
@@ -347,62 +373,99 @@ def test_burnt_alignment_does_not_compound(burnt):
 # ---- open-data freshness -------------------------------------------------------------------------
 
 
+def catalogue(departments_: int, datasets: int, seed: int = 0) -> SimpleNamespace:
+    """One run's open-data catalogue: the state arrays (runs, departments, datasets) that
+    stage 3 keeps and stage 6 publishes into, with the run's generator."""
+    shape = (1, departments_, datasets)
+    return SimpleNamespace(published=np.zeros(shape, bool), age=np.zeros(shape, np.int32),
+                           rngs=[np.random.default_rng(seed)])  # fmt: skip
+
+
+def publish(cat: SimpleNamespace, probability: float) -> int:
+    """Stage 6's release of datasets; returns how many were published."""
+    before = int(cat.published.sum())
+    stocks.publish(cat, np.array([probability]))  # type: ignore[arg-type]
+    return int(cat.published.sum()) - before
+
+
+def update(cat: SimpleNamespace, intents=None, affordable=None) -> int:
+    """A month of stage 3's upkeep: `intents` (departments, datasets), at most `affordable`
+    updates per department (update cost 1 h, so hours = updates). Returns the updates."""
+    shape = cat.published.shape[1:]
+    intents = np.zeros(shape, bool) if intents is None else np.asarray(intents)
+    affordable = np.zeros(shape[0]) if affordable is None else np.asarray(affordable, float)
+    return int(departments.keep_catalogue(cat, intents[None], affordable[None], np.ones(1))[0])
+
+
+def stale_count(cat: SimpleNamespace, stale_after: int) -> int:
+    return int(departments.stale_counts(cat.published, cat.age, np.array([stale_after]))[0])
+
+
+def stale_share(cat: SimpleNamespace, stale_after: int) -> float:
+    """Stale published datasets over published ones, 0 while nothing is published (the
+    `stale_share` column of stage 7)."""
+    published = int(cat.published.sum())
+    return stale_count(cat, stale_after) / published if published else 0.0
+
+
+def intents(cat: SimpleNamespace, reflex) -> np.ndarray:
+    """Stage 3's update intents, (departments, datasets), for each department's reflex."""
+    return departments.intended_updates(cat, np.asarray(reflex, float)[None])[0]
+
+
 def test_published_dataset_goes_stale_after_stale_after_months_without_updates():
-    cat = Catalogue(1, 1)
-    rng = np.random.default_rng(0)
-    assert cat.publish(1.0, rng) == 1
-    nothing, none_affordable = np.zeros((1, 1), bool), np.zeros(1, int)
+    cat = catalogue(1, 1)
+    assert publish(cat, 1.0) == 1
     stale = []
     for _ in range(4):
-        cat.update(nothing, none_affordable)
-        stale.append(bool(cat.stale(2)[0, 0]))
+        update(cat)  # nothing intended, nothing affordable
+        stale.append(stale_count(cat, 2) == 1)
     assert stale == [False, False, True, True]  # age 3 > stale_after=2 at the 3rd month
-    assert cat.stale_share(2) == 1.0
+    assert stale_share(cat, 2) == 1.0
 
 
 def test_an_update_resets_the_age():
-    cat = Catalogue(1, 2)
-    cat.publish(1.0, np.random.default_rng(0))
+    cat = catalogue(1, 2)
+    publish(cat, 1.0)
     for _ in range(5):
-        cat.update(np.zeros((1, 2), bool), np.zeros(1, int))
-    assert cat.stale_share(2) == 1.0
-    updated = cat.update(np.array([[True, False]]), np.array([5]))
-    assert updated.tolist() == [[True, False]]
-    assert cat.age.tolist() == [[0, 6]]
-    assert cat.stale_share(2) == 0.5
+        update(cat)
+    assert stale_share(cat, 2) == 1.0
+    assert update(cat, [[True, False]], [5]) == 1
+    assert (cat.age[0] == 0).tolist() == [[True, False]]  # the intended one was updated
+    assert cat.age[0].tolist() == [[0, 6]]
+    assert stale_share(cat, 2) == 0.5
 
 
 def test_updates_are_capped_by_what_is_affordable():
-    cat = Catalogue(2, 4)
-    cat.publish(1.0, np.random.default_rng(0))
-    cat.update(np.zeros((2, 4), bool), np.zeros(2, int))
-    updated = cat.update(np.ones((2, 4), bool), np.array([1, 3]))
-    assert updated.sum(axis=1).tolist() == [1, 3]
+    cat = catalogue(2, 4)
+    publish(cat, 1.0)
+    update(cat)
+    update(cat, np.ones((2, 4), bool), [1, 3])
+    assert (cat.age[0] == 0).sum(axis=1).tolist() == [1, 3]
 
 
 def test_intents_need_a_published_aged_dataset_and_the_reflex():
-    cat = Catalogue(2, 50)
-    rng = np.random.default_rng(1)
-    assert not cat.intents(np.ones(2), rng).any()  # nothing published
-    cat.publish(1.0, rng)
-    assert not cat.intents(np.ones(2), rng).any()  # fresh on release: no change yet
-    cat.update(np.zeros((2, 50), bool), np.zeros(2, int))
-    intents = cat.intents(np.array([0.0, 1.0]), rng)
-    assert not intents[0].any() and intents[1].all()
+    cat = catalogue(2, 50, seed=1)
+    assert not intents(cat, np.ones(2)).any()  # nothing published
+    publish(cat, 1.0)
+    assert not intents(cat, np.ones(2)).any()  # fresh on release: no change yet
+    update(cat)
+    due = intents(cat, [0.0, 1.0])
+    assert not due[0].any() and due[1].all()
 
 
 def test_stale_share_is_zero_with_nothing_published():
-    cat = Catalogue(3, 4)
+    cat = catalogue(3, 4)
     for _ in range(10):
-        cat.update(np.zeros((3, 4), bool), np.zeros(3, int))
-    assert cat.stale_share(2) == 0.0
-    assert Catalogue(0, 0).stale_share(2) == 0.0
+        update(cat)
+    assert stale_share(cat, 2) == 0.0
+    assert stale_share(catalogue(0, 0), 2) == 0.0
 
 
 def test_unpublished_datasets_do_not_age():
-    cat = Catalogue(1, 3)
+    cat = catalogue(1, 3)
     for _ in range(5):
-        cat.update(np.zeros((1, 3), bool), np.zeros(1, int))
+        update(cat)
     assert (cat.age == 0).all()
 
 
@@ -423,14 +486,14 @@ def test_without_reflex_a_long_run_ends_with_a_stale_catalogue():
 
 def implementation_after_stage_3(model: GovernanceModel, pending: float) -> float:
     course = begin_month(model)
-    model.pending_contributions = pending
-    return model._allocate_staff_hours(course, model._workload(course)).implementation
+    model.state.pending[:] = pending
+    staff = departments.work(model.state, course, model.last["attention"])
+    return float(staff.implementation[0])
 
 
 def test_implementation_is_zero_without_institutions():
     model = make_model()
-    model.infrastructure = model.culture = 1.0
-    model.institutions = 0.0
+    set_stocks(model, infrastructure=1.0, culture=1.0, institutions=0.0)
     assert implementation_after_stage_3(model, pending=2.0) == 0.0
 
 
@@ -441,7 +504,7 @@ def test_implementation_is_zero_in_the_first_month_of_a_city_without_institution
 
 def test_implementation_is_full_with_full_stocks_and_ample_hours():
     model = make_model(**{"resources.staff_hours": 1000.0})
-    model.infrastructure = model.culture = model.institutions = 1.0
+    set_stocks(model, infrastructure=1.0, culture=1.0, institutions=1.0)
     assert implementation_after_stage_3(model, pending=5.0) == pytest.approx(1.0)
 
 
@@ -449,7 +512,7 @@ def test_implementation_falls_when_answer_hours_are_rationed():
     values = []
     for hours in (1000.0, 20.0, 5.0, 1.0):
         model = make_model(3, **{"resources.staff_hours": hours})
-        model.infrastructure = model.culture = model.institutions = 1.0
+        set_stocks(model, infrastructure=1.0, culture=1.0, institutions=1.0)
         values.append(implementation_after_stage_3(model, pending=30.0))
     assert values[0] == pytest.approx(1.0)
     assert values[0] > values[1] > values[2] > values[3] >= 0.0
@@ -480,15 +543,25 @@ def test_budget_is_the_base_without_the_legitimacy_link():
 
 
 def test_legitimacy_smooths_mean_trust():
+    from sim.core.stages import residents
+
+    def residents_trusting(model: GovernanceModel, trust: float) -> None:
+        """Stage 5 with every resident at `trust`, which this month's experience leaves alone."""
+        state = model.state
+        state.population.trust[:] = trust
+        state.par.trust_step[:] = 0.0
+        none = np.zeros(1)
+        residents.react(state, residents.Reach(none, none, none, none, none, none, none))
+
     model = make_model(**{"parameters.legitimacy_smoothing": 0.25})
-    model.mayor.legitimacy = 0.2
-    model.mayor.update_legitimacy(0.6)
+    model.state.legitimacy[0] = 0.2
+    residents_trusting(model, 0.6)
     assert model.mayor.legitimacy == pytest.approx(0.3)
-    model.mayor.update_legitimacy(0.1)
+    residents_trusting(model, 0.1)
     assert model.mayor.legitimacy == pytest.approx(0.3 + 0.25 * (0.1 - 0.3))
     frozen = make_model(**{"parameters.legitimacy_smoothing": 0.0})
-    frozen.mayor.legitimacy = 0.4
-    frozen.mayor.update_legitimacy(0.9)
+    frozen.state.legitimacy[0] = 0.4
+    residents_trusting(frozen, 0.9)
     assert frozen.mayor.legitimacy == 0.4
 
 
@@ -510,30 +583,47 @@ def test_initial_legitimacy_is_mean_trust():
 
 
 def test_reelection_probability_rises_with_legitimacy():
-    mayor = make_model().mayor
+    model = make_model()
     probabilities = []
     for legitimacy in np.linspace(0.0, 1.0, 11):
-        mayor.legitimacy = float(legitimacy)
-        probabilities.append(mayor.reelection_probability())
+        model.state.legitimacy[0] = float(legitimacy)
+        probabilities.append(model.mayor.reelection_probability())
     assert all(0.0 < p < 1.0 for p in probabilities)
     assert all(b > a for a, b in itertools.pairwise(probabilities))
     assert probabilities[0] < 0.05 and probabilities[-1] > 0.95
 
 
+def reelection_chance(monkeypatch, chance: float) -> None:
+    """Every election of stage 8 re-elects the mayor with probability `chance`."""
+    from sim.core.stages import course
+
+    monkeypatch.setattr(
+        course, "reelection_probability", lambda legitimacy, *_: np.full_like(legitimacy, chance)
+    )
+
+
+def election_day(model: GovernanceModel) -> bool:
+    """Stage 8 in an election month; True when the mayor keeps office."""
+    from sim.core.stages import course
+
+    model.state.month = model.config.election_interval
+    return not course.elections(model.state)[0]
+
+
 def test_turnover_resets_commitment(monkeypatch):
     model = make_model(**{"parameters.new_mayor_commitment": 0.3})
     assert model.mayor.commitment == 1.0
-    monkeypatch.setattr(model.mayor, "reelection_probability", lambda: 0.0)
-    assert model.mayor.face_election() is False
+    reelection_chance(monkeypatch, 0.0)
+    assert election_day(model) is False
     assert model.mayor.commitment == 0.3
     assert model.mayor.turnovers == 1 and model.mayor.terms == 1
 
 
 def test_reelection_keeps_commitment_and_counts_terms(monkeypatch):
     model = make_model()
-    model.mayor.commitment = 0.8
-    monkeypatch.setattr(model.mayor, "reelection_probability", lambda: 1.0)
-    assert model.mayor.face_election() is True
+    model.state.commitment[0] = 0.8
+    reelection_chance(monkeypatch, 1.0)
+    assert election_day(model) is True
     assert model.mayor.commitment == 0.8
     assert model.mayor.terms == 2 and model.mayor.turnovers == 0
 
@@ -556,10 +646,10 @@ def test_a_new_mayor_rebuilds_commitment_in_the_run():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_elections_happen_only_every_election_interval(seed):
+def test_elections_happen_only_every_election_interval(seed, monkeypatch):
     config = make_config(**{"months": 72, "election_interval": 12})
     model = GovernanceModel(config, rng=seed)
-    model.mayor.reelection_probability = lambda: 0.0  # every election brings a new mayor
+    reelection_chance(monkeypatch, 0.0)  # every election brings a new mayor
     frame = model.run()
     assert set(frame["turnover"].unique()) <= {0, 1}
     off_cycle = frame["month"] % 12 != 0
@@ -569,7 +659,7 @@ def test_elections_happen_only_every_election_interval(seed):
 
 def test_elections_switched_off_never_change_the_mayor(monkeypatch):
     model = make_model(**{"months": 48, "election_interval": 6, "mechanisms.elections": False})
-    monkeypatch.setattr(model.mayor, "reelection_probability", lambda: 0.0)
+    reelection_chance(monkeypatch, 0.0)
     frame = model.run()
     assert (frame["turnover"] == 0).all()
     assert model.mayor.turnovers == 0
@@ -584,7 +674,7 @@ def test_turnover_brings_the_after_turnover_trajectory(monkeypatch):
             "trajectory.after_turnover": "open",
         }
     )
-    monkeypatch.setattr(model.mayor, "reelection_probability", lambda: 0.0)
+    reelection_chance(monkeypatch, 0.0)
     frame = model.run()
     proactive, open_ = model.config.trajectory.proactive_point, model.config.trajectory.open_point
     assert frame["turnover"].tolist() == [int(m % 12 == 0) for m in range(1, 31)]
@@ -596,7 +686,7 @@ def test_turnover_brings_the_after_turnover_trajectory(monkeypatch):
 
 def test_by_default_the_trajectory_survives_turnover(monkeypatch):
     model = make_model(**{"months": 30, "election_interval": 12, "trajectory.kind": "proactive"})
-    monkeypatch.setattr(model.mayor, "reelection_probability", lambda: 0.0)
+    reelection_chance(monkeypatch, 0.0)
     frame = model.run()
     assert frame["turnover"].sum() == 2
     assert (frame["openness"] == model.config.trajectory.proactive_point[1]).all()
@@ -608,6 +698,8 @@ def test_by_default_the_trajectory_survives_turnover(monkeypatch):
 @pytest.mark.parametrize("p", np.linspace(0, 1, 6))
 @pytest.mark.parametrize("o", np.linspace(0, 1, 6))
 def test_budget_shares_sum_to_one(p, o):
+    from sim.core.stages.course import budget_shares
+
     shares = budget_shares(p, o)
     assert set(shares) == {
         "infrastructure",
@@ -621,6 +713,8 @@ def test_budget_shares_sum_to_one(p, o):
 
 
 def test_infrastructure_share_rises_with_proactivity_and_openness_buys_openness():
+    from sim.core.stages.course import budget_shares
+
     for o in (0.0, 0.5, 1.0):
         infra = [budget_shares(p, o)["infrastructure"] for p in np.linspace(0, 1, 11)]
         assert all(b > a for a, b in itertools.pairwise(infra))
@@ -631,36 +725,54 @@ def test_infrastructure_share_rises_with_proactivity_and_openness_buys_openness(
 
 def test_budget_shares_match_the_documented_corners():
     # "about .64/.17/.11/.04/.04 for (0.9, 0.1) and .18/.22/.16/.22/.22 for (0.2, 0.9)"
+    from sim.core.stages.course import budget_shares
+
     proactive = list(budget_shares(0.9, 0.1).values())
     assert proactive == pytest.approx([0.64, 0.17, 0.11, 0.04, 0.04], abs=0.01)
     open_ = list(budget_shares(0.2, 0.9).values())
     assert open_ == pytest.approx([0.18, 0.22, 0.16, 0.22, 0.22], abs=0.01)
 
 
+def phased(**fields):
+    """A one-run phased trajectory from (0.9, 0.1) to (0.2, 0.9), with TrajectoryConfig fields."""
+    from sim.core.sections import TrajectoryConfig
+    from sim.core.stages.course import Trajectories
+
+    start, end = (0.9, 0.1), (0.2, 0.9)
+    config = TrajectoryConfig(kind="phased", proactive_point=start, open_point=end, **fields)
+    return Trajectories([config])
+
+
+def point_at(trajectories, month: int, infrastructure: float, culture: float):
+    """The one run's (p, o) this month, as a tuple."""
+    points = trajectories.points(month, np.array([infrastructure]), np.array([culture]))
+    return tuple(float(x) for x in points[0])
+
+
 def test_phased_switches_when_readiness_fires():
-    t = Phased(start=(0.9, 0.1), end=(0.2, 0.9), threshold=0.4, transition_months=10)
-    assert t.point(1, 0.3, 1.0) == (0.9, 0.1)  # readiness I·√C = 0.3 < 0.4
-    assert t.point(100, 0.5, 0.25) == (0.9, 0.1)  # 0.25 < 0.4, whatever the month
-    assert t.point(101, 0.8, 0.25) == (0.9, 0.1)  # fires now: 0.4 >= 0.4, share 0
-    assert t.switched_at == 101
-    mid = t.point(106, 0.0, 0.0)  # latched: readiness no longer matters
+    t = phased(readiness_threshold=0.4, transition_months=10)
+    assert point_at(t, 1, 0.3, 1.0) == (0.9, 0.1)  # readiness I·√C = 0.3 < 0.4
+    assert point_at(t, 100, 0.5, 0.25) == (0.9, 0.1)  # 0.25 < 0.4, whatever the month
+    assert point_at(t, 101, 0.8, 0.25) == (0.9, 0.1)  # fires now: 0.4 >= 0.4, share 0
+    assert t.switched_at[0] == 101
+    mid = point_at(t, 106, 0.0, 0.0)  # latched: readiness no longer matters
     assert mid == pytest.approx((0.55, 0.5))
-    assert t.point(111, 0.0, 0.0) == pytest.approx((0.2, 0.9))
-    assert t.point(500, 0.0, 0.0) == pytest.approx((0.2, 0.9))
+    assert point_at(t, 111, 0.0, 0.0) == pytest.approx((0.2, 0.9))
+    assert point_at(t, 500, 0.0, 0.0) == pytest.approx((0.2, 0.9))
 
 
 def test_phased_switches_by_month_with_the_month_rule():
-    t = Phased(start=(0.9, 0.1), end=(0.2, 0.9), rule="month", switch_month=24, transition_months=4)
-    assert t.point(23, 1.0, 1.0) == (0.9, 0.1)  # ready by readiness, but the rule is the month
-    assert t.point(24, 0.0, 0.0) == (0.9, 0.1)
-    assert t.point(26, 0.0, 0.0) == pytest.approx((0.55, 0.5))
-    assert t.point(28, 0.0, 0.0) == pytest.approx((0.2, 0.9))
+    t = phased(switch_rule="month", switch_month=24, transition_months=4)
+    assert point_at(t, 23, 1.0, 1.0) == (0.9, 0.1)  # ready by readiness, but the rule is the month
+    assert point_at(t, 24, 0.0, 0.0) == (0.9, 0.1)
+    assert point_at(t, 26, 0.0, 0.0) == pytest.approx((0.55, 0.5))
+    assert point_at(t, 28, 0.0, 0.0) == pytest.approx((0.2, 0.9))
 
 
 def test_phased_without_transition_jumps():
-    t = Phased(start=(0.9, 0.1), end=(0.2, 0.9), rule="month", switch_month=5, transition_months=0)
-    assert t.point(4, 0, 0) == (0.9, 0.1)
-    assert t.point(5, 0, 0) == pytest.approx((0.2, 0.9))
+    t = phased(switch_rule="month", switch_month=5, transition_months=0)
+    assert point_at(t, 4, 0, 0) == (0.9, 0.1)
+    assert point_at(t, 5, 0, 0) == pytest.approx((0.2, 0.9))
 
 
 def test_phased_month_rule_in_a_run():
@@ -680,29 +792,39 @@ def test_phased_month_rule_in_a_run():
 
 
 def test_waypoints_interpolate_and_hold_flat():
-    t = make_trajectory(
-        make_config(
-            **{"trajectory.kind": "custom", "trajectory.waypoints": [[6, 1.0, 0.0], [16, 0.0, 1.0]]}
-        ).trajectory
+    from sim.core.stages.course import CUSTOM, Trajectories
+
+    t = Trajectories(
+        [
+            make_config(
+                **{
+                    "trajectory.kind": "custom",
+                    "trajectory.waypoints": [[6, 1.0, 0.0], [16, 0.0, 1.0]],
+                }
+            ).trajectory
+        ]
     )
-    assert isinstance(t, Waypoints)
-    assert t.point(0, 0, 0) == (1.0, 0.0)
-    assert t.point(6, 0, 0) == (1.0, 0.0)
-    assert t.point(11, 0, 0) == pytest.approx((0.5, 0.5))
-    assert t.point(16, 0, 0) == (0.0, 1.0)
-    assert t.point(99, 0, 0) == (0.0, 1.0)
+    assert t.kind[0] == CUSTOM
+    assert point_at(t, 0, 0, 0) == (1.0, 0.0)
+    assert point_at(t, 6, 0, 0) == (1.0, 0.0)
+    assert point_at(t, 11, 0, 0) == pytest.approx((0.5, 0.5))
+    assert point_at(t, 16, 0, 0) == (0.0, 1.0)
+    assert point_at(t, 99, 0, 0) == (0.0, 1.0)
 
 
 def test_presets_are_constant_points():
+    from sim.core.stages.course import CONSTANT, Trajectories
+
     config = make_config().trajectory
     for kind, point in (
         ("proactive", config.proactive_point),
         ("open", config.open_point),
         ("combined", config.combined_point),
     ):
-        t = make_trajectory(config, kind)
-        assert isinstance(t, Constant)
-        assert t.point(1, 0, 0) == t.point(999, 1, 1) == point
+        t = Trajectories([config])
+        t.set_kind(0, kind)
+        assert t.kind[0] == CONSTANT
+        assert point_at(t, 1, 0, 0) == point_at(t, 999, 1, 1) == point
 
 
 def test_the_mayor_applies_the_trajectory_each_month():
@@ -726,8 +848,10 @@ def accounting_runs() -> list[pd.DataFrame]:
 
 
 def test_gross_minus_destroyed_is_net_per_dimension(accounting_runs):
+    from sim.core import value
+
     for frame in accounting_runs:
-        for d in DIMENSIONS:
+        for d in value.DIMENSIONS:
             np.testing.assert_allclose(
                 frame[f"gross_{d}"] - frame[f"destroyed_{d}"], frame[f"flow_{d}"], rtol=0, atol=1e-9
             )
@@ -744,58 +868,70 @@ def test_value_totals_are_consistent(accounting_runs):
 
 
 def test_value_totals_are_the_weighted_dimension_sums():
+    from sim.core import value
+
     for profile in ("equal", "app"):
         frame = run_frame(**{"weights": profile})
-        w = weight_profile(profile)
-        gross = frame[[f"gross_{d}" for d in DIMENSIONS]].to_numpy() @ w
-        flow = frame[[f"flow_{d}" for d in DIMENSIONS]].to_numpy() @ w
+        w = value.weight_profile(profile)
+        gross = frame[[f"gross_{d}" for d in value.DIMENSIONS]].to_numpy() @ w
+        flow = frame[[f"flow_{d}" for d in value.DIMENSIONS]].to_numpy() @ w
         np.testing.assert_allclose(frame["value_gross"], gross, atol=1e-9)
         np.testing.assert_allclose(frame["value_flow"], flow, atol=1e-9)
 
 
 def test_dimensions_are_the_generators_and_destructions_mapped():
+    from sim.core import value
+
     frame = run_frame(**{"trajectory.kind": "open"})
-    generators = frame[[f"generator_{g}" for g in GENERATORS]].to_numpy()
-    destructions = frame[[f"destruction_{k}" for k in DESTRUCTIONS]].to_numpy()
-    gross = frame[[f"gross_{d}" for d in DIMENSIONS]].to_numpy()
-    destroyed = frame[[f"destroyed_{d}" for d in DIMENSIONS]].to_numpy()
-    np.testing.assert_allclose(gross, generators @ GENERATOR_TO_DIMENSION, atol=1e-12)
-    np.testing.assert_allclose(destroyed, destructions @ DESTRUCTION_TO_DIMENSION, atol=1e-12)
+    generators = frame[[f"generator_{g}" for g in value.GENERATORS]].to_numpy()
+    destructions = frame[[f"destruction_{k}" for k in value.DESTRUCTIONS]].to_numpy()
+    gross = frame[[f"gross_{d}" for d in value.DIMENSIONS]].to_numpy()
+    destroyed = frame[[f"destroyed_{d}" for d in value.DIMENSIONS]].to_numpy()
+    np.testing.assert_allclose(gross, generators @ value.GENERATOR_TO_DIMENSION, atol=1e-12)
+    np.testing.assert_allclose(destroyed, destructions @ value.DESTRUCTION_TO_DIMENSION, atol=1e-12)
     assert (generators >= 0).all() and (destructions >= 0).all()
 
 
 def test_mapping_matrices_share_out_without_multiplying():
-    assert GENERATOR_TO_DIMENSION.shape == (len(GENERATORS), len(DIMENSIONS))
-    assert DESTRUCTION_TO_DIMENSION.shape == (len(DESTRUCTIONS), len(DIMENSIONS))
-    np.testing.assert_allclose(GENERATOR_TO_DIMENSION.sum(axis=1), 1.0, atol=1e-12)
-    np.testing.assert_allclose(DESTRUCTION_TO_DIMENSION.sum(axis=1), 1.0, atol=1e-12)
-    assert (GENERATOR_TO_DIMENSION >= 0).all() and (DESTRUCTION_TO_DIMENSION >= 0).all()
-    assert (GENERATOR_TO_DIMENSION.sum(axis=0) > 0).all()  # every dimension can be created
+    from sim.core import value
+
+    to_dimension, from_destruction = value.GENERATOR_TO_DIMENSION, value.DESTRUCTION_TO_DIMENSION
+    assert to_dimension.shape == (len(value.GENERATORS), len(value.DIMENSIONS))
+    assert from_destruction.shape == (len(value.DESTRUCTIONS), len(value.DIMENSIONS))
+    np.testing.assert_allclose(to_dimension.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(from_destruction.sum(axis=1), 1.0, atol=1e-12)
+    assert (to_dimension >= 0).all() and (from_destruction >= 0).all()
+    assert (to_dimension.sum(axis=0) > 0).all()  # every dimension can be created
 
 
 @pytest.mark.parametrize(
     "profile", ["equal", "green", "app", "socially_sensitive", "participatory"]
 )
 def test_weight_profiles_have_mean_one(profile):
-    w = weight_profile(profile)
-    assert w.shape == (len(DIMENSIONS),)
+    from sim.core import value
+
+    w = value.weight_profile(profile)
+    assert w.shape == (len(value.DIMENSIONS),)
     assert w.mean() == pytest.approx(1.0)
     assert (w > 0).all()
     if profile == "equal":
-        np.testing.assert_array_equal(w, np.ones(len(DIMENSIONS)))
+        np.testing.assert_array_equal(w, np.ones(len(value.DIMENSIONS)))
     else:
         assert w.max() == pytest.approx(2 * w.min())
 
 
 def test_account_identity_on_arbitrary_inputs():
+    from sim.core import value
+    from sim.core.stages.accounts import account
+
     rng = np.random.default_rng(0)
-    for _ in range(20):
-        g, k = rng.random(len(GENERATORS)), rng.random(len(DESTRUCTIONS))
-        w = weight_profile("socially_sensitive")
+    for _ in range(20):  # one run's month at a time: made (1, 6), lost (1, 4), weights (1, 9)
+        g, k = rng.random((1, len(value.GENERATORS))), rng.random((1, len(value.DESTRUCTIONS)))
+        w = value.weight_profile("socially_sensitive")[None]
         gross, destroyed, net, tg, td, tn = account(g, k, w)
         np.testing.assert_allclose(gross - destroyed, net, atol=1e-12)
-        assert tg - td == pytest.approx(tn, abs=1e-12)
-        assert tg == pytest.approx(gross @ w)
+        assert tg[0] - td[0] == pytest.approx(tn[0], abs=1e-12)
+        assert tg[0] == pytest.approx(gross[0] @ w[0])
         assert gross.sum() == pytest.approx(g.sum())  # rows sum to 1: nothing multiplied
 
 
@@ -803,9 +939,11 @@ def test_account_identity_on_arbitrary_inputs():
 
 
 def test_citizens_are_mesa_agents_viewing_the_population_arrays():
+    from sim.core import agents, population
+
     model = make_model(7)
-    citizens = list(model.agents_by_type[Citizen])
-    assert len(citizens) == model.config.city.citizens == model.population.size
+    citizens = list(model.agents_by_type[agents.Citizen])
+    assert len(citizens) == model.config.city.citizens == model.state.population.size
     assert sorted(int(c.index) for c in citizens) == list(range(len(citizens)))
     for c in citizens[:25]:
         i = c.index
@@ -815,7 +953,7 @@ def test_citizens_are_mesa_agents_viewing_the_population_arrays():
         assert c.propensity == model.population.propensity[i]
         assert c.participated == bool(model.population.participated[i])
         assert c.privacy_concern == model.population.privacy_concern[i]
-        assert c.age_group in AGE_GROUPS
+        assert c.age_group in population.AGE_GROUPS
     for _ in range(3):
         model.step()
     c = citizens[0]
@@ -823,14 +961,17 @@ def test_citizens_are_mesa_agents_viewing_the_population_arrays():
 
 
 def test_the_five_roles_are_agents():
+    from sim.core import agents
+
     model = make_model()
     by_type = model.agents_by_type
-    for role in (Mayor, DGA, Department, PrivatePartner, Citizen):
+    for role in (agents.Mayor, agents.DGA, agents.Department, agents.PrivatePartner,
+                 agents.Citizen):  # fmt: skip
         assert role in by_type
-    assert len(by_type[Mayor]) == 1
-    assert len(by_type[DGA]) == CITY["dgas"]
-    assert len(by_type[Department]) == CITY["departments"]
-    assert len(by_type[PrivatePartner]) == CITY["partner_pool"]
+    assert len(by_type[agents.Mayor]) == 1
+    assert len(by_type[agents.DGA]) == CITY["dgas"]
+    assert len(by_type[agents.Department]) == CITY["departments"]
+    assert len(by_type[agents.PrivatePartner]) == CITY["partner_pool"]
     assert len(model.agents) == 1 + 2 + 4 + 20 + 200
 
 
@@ -854,6 +995,8 @@ def test_participation_under_open_governance_after_ten_years():
 @pytest.mark.parametrize("threshold", [0.15, 0.3, 0.45])
 def test_initial_illectronism_matches_insee(threshold):
     """Whatever the literacy threshold of illectronism, INSEE's shares hold at the start."""
+    from sim.core.population import AGE_GROUPS, ILLECTRONISM
+
     model = make_model(11, **{"city.citizens": 5000, "parameters.literacy_threshold": threshold})
     literacy, age = model.population.literacy, model.population.age_group
     share = float((literacy < threshold).mean())
@@ -876,45 +1019,52 @@ def test_participation_is_heavily_unequal():
     assert p[: len(p) // 10].sum() / p.sum() > 0.3  # the top tenth carries a large share
 
 
-def test_breaches_cut_trust():
-    model = make_model()
-    begin_month(model)
-    trust_before = model.population.trust.copy()
-    rng_a = np.random.default_rng(0)
-    common = dict(
-        availability=0.0,
-        digitisation=0.0,
-        openness=0.0,
-        platform=0.0,
-        mediation=0.0,
-        implementation=0.0,
-        params=model.config.parameters,
-        fatigue=True,
+def offer_to_residents(breaches: int, **levels: float):
+    """Stage 5's input for one run: what the city offers (0 unless given) and its breaches."""
+    from sim.core.stages import residents
+
+    names = ("availability", "digitisation", "openness", "platform", "mediation", "implementation")
+    return residents.Reach(
+        **{name: np.array([float(levels.get(name, 0.0))]) for name in names},
+        breaches=np.array([breaches]),
     )
-    quiet = model.population.step(rng_a, breaches=0, **common)
-    model.population.trust[:] = trust_before
-    hit = model.population.step(np.random.default_rng(0), breaches=2, **common)
-    assert hit.trust < quiet.trust
-    assert math.isfinite(hit.trust) and 0.0 <= hit.trust <= 1.0
+
+
+def test_breaches_cut_trust():
+    from sim.core.stages import course, residents, steering
+
+    model = make_model()
+    state = model.state
+    state.month += 1  # stages 1-2 of a month: the mayor sets the course, the DGAs steer
+    steering.steer(state, course.set_course(state))
+    trust_before = state.population.trust.copy()
+    fatigue = np.array([True])
+    quiet = residents.step(state.population, offer_to_residents(0), state.par, fatigue,
+                           [np.random.default_rng(0)], state.month)  # fmt: skip
+    state.population.trust[:] = trust_before
+    hit = residents.step(state.population, offer_to_residents(2), state.par, fatigue,
+                         [np.random.default_rng(0)], state.month)  # fmt: skip
+    assert hit.trust[0] < quiet.trust[0]
+    assert math.isfinite(hit.trust[0]) and 0.0 <= hit.trust[0] <= 1.0
 
 
 def test_trust_stays_in_unit_interval_for_every_resident():
+    from sim.core.stages import residents
+
     model = make_model()
-    params = model.config.parameters
+    state = model.state
     rng = np.random.default_rng(0)
     for breaches, implementation in ((40, 0.0), (0, 1.0), (0, 1.0)):
-        model.population.step(
-            rng,
+        offer = offer_to_residents(
+            breaches,
             availability=1.0,
             digitisation=1.0,
             openness=1.0,
             platform=1.0,
             mediation=1.0,
             implementation=implementation,
-            breaches=breaches,
-            params=params,
-            fatigue=True,
         )
+        residents.step(state.population, offer, state.par, np.array([True]), [rng], state.month)
         trust = model.population.trust
         assert trust.min() >= 0.0 and trust.max() <= 1.0
     assert model.population.trust.min() < 0.5  # the breaches did bite
