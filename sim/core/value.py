@@ -223,23 +223,12 @@ class Valuation:
 
 
 class Accounts(NamedTuple):
-    """One month's value, per dimension and weighted in total (gross − destroyed = net)."""
+    """One month's value of every run of a batch, per dimension `(runs, 9)` and weighted in total
+    `(runs,)` (gross − destroyed = net); computed by sim/core/stages/accounts.py."""
 
     gross: np.ndarray
     destroyed: np.ndarray
     net: np.ndarray
-    gross_total: float
-    destroyed_total: float
-    net_total: float
-
-
-def account(generators: np.ndarray, destruction: np.ndarray, weights: np.ndarray) -> Accounts:
-    """One month's accounting: gross − destroyed == net both per dimension and in total."""
-    gross = generators @ GENERATOR_TO_DIMENSION
-    destroyed = destruction @ DESTRUCTION_TO_DIMENSION
-    net = gross - destroyed
-    total_gross = float(gross @ weights)
-    total_destroyed = float(destroyed @ weights)
-    return Accounts(
-        gross, destroyed, net, total_gross, total_destroyed, total_gross - total_destroyed
-    )
+    gross_total: np.ndarray
+    destroyed_total: np.ndarray
+    net_total: np.ndarray
