@@ -6,15 +6,22 @@ activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read ba
 vectorised rule is measured (benchmarks.citizens) and checked
 (tests/core/test_citizen_equivalence.py) against.
 
-Random draws: each agent draws its three uniforms (service use, participation, mediation reach)
-from the model's generator, one `rng.random(3)` per agent. The vectorised rule draws the three
-as one `(3, residents)` array per run, so the same generator gives the two versions different
-numbers; the equivalence test therefore feeds both the same pre-drawn uniforms (and checks the
-distribution separately with independent draws).
+Each citizen keeps its own ring of the last 12 months' contributions (float32, as the
+population's `contributions`) and sums it itself; the measures that rank or compare residents
+(the 90-9-1 shares, the contributors' literacy gap, the per-resident weights of mean 1) need the
+whole population, so `react` gathers the citizens' values and hands them to the vectorised
+rule's own `residents.concentration`, `residents.literacy_gap` and `residents.per_mean`.
+
+Random draws: each agent draws its four uniforms (service use, participation, mediation reach,
+whether last month's contribution is answered) from the model's generator, one `rng.random(4)`
+per agent. The vectorised rule draws the four as one `(4, residents)` array per run, so the
+same generator gives the two versions different numbers; the equivalence test therefore feeds
+both the same pre-drawn uniforms (and checks the distribution separately with independent
+draws).
 
 `vectorised(population, rng, month, **inputs)` calls the vectorised rule on a one-run
 `sim.core.population.Population` (arrays (1, residents)) with the same keyword inputs as
-`CitizenModel.react`, and returns its aggregates as floats (an `Outcome` comparable with the
+`CitizenModel.react`, and returns its Outcome as floats and 1-D arrays (comparable with the
 per-agent one).
 """
 
@@ -26,6 +33,7 @@ import mesa
 import numpy as np
 
 from sim.core.population import YEAR, Population
+from sim.core.sections import MechanismConfig
 from sim.core.stages import residents
 from sim.core.stages.residents import Outcome, Reach
 from sim.core.state import Columns
@@ -33,21 +41,28 @@ from sim.core.state import Columns
 OFFER = tuple(Reach.__dataclass_fields__)  # availability, digitisation, …, breaches
 
 
-def rule_inputs(**inputs) -> tuple[Reach, Columns, np.ndarray]:
-    """`CitizenModel.react`'s keyword inputs as the vectorised rule's (offer, par, fatigue)."""
+def rule_inputs(**inputs) -> tuple[Reach, Columns, Columns]:
+    """`CitizenModel.react`'s keyword inputs as the vectorised rule's (offer, par, mechanisms);
+    `reinforcement` and `fatigue` default to on, as in `MechanismConfig`."""
     offer = Reach(**{k: np.array([inputs[k]], dtype=float) for k in OFFER})
-    return offer, Columns([inputs["params"]]), np.array([bool(inputs["fatigue"])])
+    mechanisms = MechanismConfig(
+        reinforcement=bool(inputs.get("reinforcement", True)),
+        fatigue=bool(inputs.get("fatigue", True)),
+    )
+    return offer, Columns([inputs["params"]]), Columns([mechanisms])
 
 
 def vectorised(population: Population, rng, month: int = 0, **inputs) -> Outcome:
-    """One month of `residents.step` on a one-run population; aggregates as floats."""
-    offer, par, fatigue = rule_inputs(**inputs)
-    return scalars(residents.step(population, offer, par, fatigue, [rng], month))
+    """One month of `residents.step` on a one-run population (floats and 1-D arrays)."""
+    offer, par, mechanisms = rule_inputs(**inputs)
+    return scalars(residents.step(population, offer, par, mechanisms, [rng], month))
 
 
 def scalars(outcome: Outcome) -> Outcome:
-    """A one-run Outcome with floats in place of its (1,) arrays."""
-    return Outcome(*(float(getattr(outcome, f)[0]) for f in outcome.__dataclass_fields__))
+    """A one-run Outcome with floats in place of its (1,) arrays and 1-D arrays in place of its
+    (1, residents) arrays."""
+    fields = (getattr(outcome, f) for f in outcome.__dataclass_fields__)
+    return Outcome(*(float(x[0]) if x.ndim == 1 else x[0] for x in fields))
 
 
 class Citizen(mesa.Agent):
@@ -66,20 +81,24 @@ class Citizen(mesa.Agent):
         self.last_participation = int(population.last_participation[index])
         self.quintile = int(population.literacy_quintile[index])
         self.privacy_concern = float(population.privacy_concern[index])
+        # the last 12 months' contributions, slot month % 12, values rounded to float32
+        self.contributions = [float(x) for x in population.contributions[:, index]]
+        self.year = 0.0  # the ring's total, recomputed each step
         self.used = False
         self.illectronic = False
+        self.vulnerability = 0.0
 
     def step(self) -> None:
         m = self.model
         inputs, params = m.inputs, m.inputs["params"]
-        u_use, u_participate, u_reach = m.draw()
+        u_use, u_participate, u_reach, u_answer = m.draw()
         availability = inputs["availability"]
         implementation = inputs["implementation"]
         illectronic = self.literacy < params.literacy_threshold
         self.illectronic = illectronic
         self.used = u_use < self.literacy * availability
         harm = inputs["digitisation"] * (1.0 - inputs["mediation"])
-        answered = self.participated
+        answered = self.participated  # last month's contributors
         if answered:
             experience = implementation
         elif illectronic:
@@ -88,10 +107,7 @@ class Citizen(mesa.Agent):
             experience = 0.4 + 0.6 * availability
         seen = answered or illectronic or self.used
         self.trust += params.trust_step * seen * (experience - self.trust)
-        if inputs["fatigue"] and answered:
-            p = self.propensity * (1.0 - params.fatigue_rate * (1.0 - implementation))
-            p += params.fatigue_recovery * implementation * (self.base_propensity - p)
-            self.propensity = p
+        self.learn(u_answer, implementation, params, inputs)
         if inputs["breaches"]:
             vulnerability = (0.5 + (1.0 - self.literacy)) * (0.5 + self.privacy_concern)
             drop = params.breach_trust_drop * inputs["breaches"] * vulnerability
@@ -99,19 +115,42 @@ class Citizen(mesa.Agent):
         self.trust = min(1.0, max(0.0, self.trust))
         pull = params.participation_scale * inputs["openness"] * inputs["platform"]
         self.participated = u_participate < -math.expm1(-pull * self.propensity * self.trust)
+        month = inputs.get("month", 0)
         if self.participated:
-            self.last_participation = inputs.get("month", 0)
+            self.last_participation = month
+        self.contributions[month % YEAR] = (
+            float(np.float32(self.propensity)) if self.participated else 0.0
+        )
+        year = 0.0  # summed slot by slot (not sum(), which compensates since Python 3.12)
+        for contribution in self.contributions:
+            year += contribution
+        self.year = year
         if illectronic and u_reach < params.inclusion_rate * inputs["mediation"]:
             self.literacy = min(1.0, self.literacy + params.literacy_boost)
+        self.vulnerability = (0.5 + (1.0 - self.literacy)) * (0.5 + self.privacy_concern)
+
+    def learn(self, u_answer: float, implementation: float, params, inputs: dict) -> None:
+        """`residents.learn` for one citizen: answered contributions pull the propensity towards
+        the ceiling, ignored ones tire it (if fatigue is on), then it drifts back to base."""
+        if not inputs.get("reinforcement", True):
+            return
+        p, base = self.propensity, self.base_propensity
+        if self.participated:
+            if u_answer < implementation:
+                p += params.reinforcement_gain * (params.propensity_ceiling * base - p)
+            elif inputs.get("fatigue", True):
+                p *= 1.0 - params.fatigue_rate
+        p += params.fatigue_recovery * (base - p)
+        self.propensity = p
 
 
 class CitizenModel(mesa.Model):
     """Holds the Citizen agents; `react(**inputs)` runs the residents' stage (an `Outcome` of
-    floats).
+    floats and 1-D per-resident arrays).
 
     Built from a one-run `Population` (its 1-D rows, `population.rows(0)`, or the (1, n) arrays)
     so that both implementations start from the same residents. `draws`, if given, replaces the
-    generator by pre-drawn uniforms: an (n, 3) array consumed in activation order (use
+    generator by pre-drawn uniforms: an (n, 4) array consumed in activation order (use
     `activation="do"` so that row i goes to citizen i).
     """
 
@@ -128,7 +167,7 @@ class CitizenModel(mesa.Model):
         Citizen.create_agents(self, self.n, index=list(range(self.n)), population=population)
 
     def draw(self):
-        return self.rng.random(3) if self._scripted is None else next(self._scripted)
+        return self.rng.random(4) if self._scripted is None else next(self._scripted)
 
     def react(self, draws: np.ndarray | None = None, **inputs) -> Outcome:
         self.inputs = inputs
@@ -144,6 +183,10 @@ class CitizenModel(mesa.Model):
         intensity = np.where(participated, propensity, 0.0).sum()
         month = inputs.get("month", 0)
         recent = np.array(agents.get("last_participation")) > month - YEAR
+        # measures over the whole population, on the citizens' values gathered as one row
+        year = np.array([agents.get("year")])
+        literacy = np.array([agents.get("literacy")])
+        top1, bottom90 = residents.concentration(year)
         return Outcome(
             users=float(agents.agg("used", np.mean)),
             participation=float(np.mean(participated)),
@@ -156,11 +199,21 @@ class CitizenModel(mesa.Model):
                 - np.where(bottom, trust, 0.0).sum() / np.count_nonzero(bottom)
             ),
             illectronism=float(np.mean([a.literacy < threshold for a in agents])),
+            top1_share=float(top1[0]),
+            bottom90_share=float(bottom90[0]),
+            literacy_gap=float(residents.literacy_gap(year > 0, literacy)[0]),
+            used=residents.per_mean([agents.get("used")])[0],
+            contributed=residents.per_mean(year)[0],
+            excluded=residents.per_mean([agents.get("illectronic")])[0],
+            exposed=residents.per_mean([agents.get("vulnerability")])[0],
         )
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Citizens' state as arrays in index order (to compare with a Population's row)."""
-        return {
+        state = {
             name: np.array(self.agents.get(name))
             for name in ("literacy", "trust", "propensity", "participated", "last_participation")
         }
+        ring = np.array(self.agents.get("contributions"), dtype=np.float32)  # (residents, 12)
+        state["contributions"] = ring.T
+        return state

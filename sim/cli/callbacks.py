@@ -32,7 +32,13 @@ log = logging.getLogger("sim.sweep")
 PREFIX = "govsim"
 MAIN_OUTPUTS = (
     *("runs.parquet", "summary.csv", "columns.csv", "provenance.json", "failures.csv"),
-    *("value_over_time.png", "dimensions.png", "governance_paths.png", "stocks.png"),
+    *(
+        "value_over_time.png",
+        "dimensions.png",
+        "governance_paths.png",
+        "stocks.png",
+        "who_gains.png",
+    ),
 )
 COMPARE_OUTPUTS = ("report.html", "report.pdf", "runs.csv", "summary.csv")
 MAX_NOTES = 8

@@ -100,7 +100,8 @@ def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Gener
     city = configs[0].city
     if any(shape_of(c.city) != shape_of(city) for c in configs):
         raise ValueError("the runs of one batch need cities of one shape (sim.core.batch groups)")
-    population = Population.draw(city.citizens, rngs, [c.parameters for c in configs])
+    population = Population.draw(city.citizens, rngs, [c.parameters for c in configs],
+                                 [c.mechanisms.identical_residents for c in configs])  # fmt: skip
     rows = [_organisation(c.city, g) for c, g in zip(configs, rngs, strict=True)]
     silo, maturity, vendor_cap, capability, alignment = (
         np.array(x) for x in zip(*rows, strict=True)
@@ -127,7 +128,8 @@ def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Gener
         maturity=maturity,
         silo=silo,
         hours=np.zeros((R, D)),
-        dga_of=np.arange(D) % city.dgas,  # department d in DGA d mod G's portfolio
+        dga_of=np.array([org_chart(c.city) for c in configs]),
+        reflex=np.zeros((R, D)),
         vendor_capability=vendor_cap,
         kind=kind,
         capability=capability,
@@ -144,6 +146,13 @@ def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Gener
     )
     force_partner_count(state)
     return state
+
+
+def org_chart(city: CityConfig) -> np.ndarray:
+    """The DGA holding each department: `city.org_chart`, or in turn (d mod dgas)."""
+    if city.org_chart:
+        return np.array(city.org_chart, dtype=np.int64)
+    return np.arange(city.departments) % city.dgas
 
 
 def _organisation(city: CityConfig, rng: np.random.Generator) -> tuple[np.ndarray, ...]:

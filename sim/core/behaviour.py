@@ -302,6 +302,16 @@ class Behaviour:
         "assumption (±50% band): attachment to one's own data erodes the reflex until culture "
         "moves (Courmont 2019)",
     )
+    reflex_passing: float = _p(
+        0.1,
+        0.0,
+        1.0,
+        (0.05, 0.2),
+        "probability/month per sharing colleague",
+        "assumption (±50% band): a colleague who shares routinely convinces a department one "
+        "month in ten (source §3.2 'prêcher la bonne parole en interne'; Rogers 2003, diffusion "
+        "through peers' example)",
+    )
     # Citizens (stage 5)
     participation_scale: float = _p(
         0.03,
@@ -323,7 +333,32 @@ class Behaviour:
         0.15, 0.0, 1.0, (0.05, 0.3), "share", "prototype: unanswered participation discourages"
     )
     fatigue_recovery: float = _p(
-        0.02, 0.0, 1.0, (0.0, 0.05), "share/month", "assumption: propensity recovers over years"
+        0.02,
+        0.0,
+        1.0,
+        (0.0, 0.05),
+        "share/month",
+        "assumption: a propensity drifts back to the resident's disposition over years",
+    )
+    reinforcement_gain: float = _p(
+        0.084,
+        0.0,
+        1.0,
+        (0.042, 0.126),
+        "share of the way to the ceiling",
+        "Sjoberg, Mellon & Peixoto 2017 (FixMyStreet, n = 399,364): a first report that is fixed "
+        "raises the probability of a second by 57%; an answered contribution lifts a propensity "
+        "to 1 + g(ceiling − 1) of the disposition, an ignored one to 1 − fatigue_rate, so "
+        "g = (1.57 × 0.85 − 1) / (5 − 1) = 0.084 (±50% band)",
+    )
+    propensity_ceiling: float = _p(
+        5.0,
+        1.0,
+        100.0,
+        (2.0, 10.0),
+        "× disposition",
+        "assumption: a resident answered every time participates at most five times as readily "
+        "as at the start (Bush & Mosteller 1955 learning towards a bound)",
     )
     inclusion_rate: float = _p(
         0.01,

@@ -264,6 +264,26 @@ def _validate_relations(c: ModelConfig) -> None:
         raise ConfigError(
             "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"
         )
+    _validate_chart(c.city)
+
+
+def _validate_chart(city: CityConfig) -> None:
+    """An organisation chart names one DGA per department and leaves no DGA empty."""
+    chart = city.org_chart
+    if not chart:
+        return
+    if len(chart) != city.departments:
+        raise ConfigError(
+            "city.org_chart", list(chart), f"one DGA per department ({city.departments} entries)"
+        )
+    for d, g in enumerate(chart):
+        if not 0 <= g < city.dgas:
+            raise ConfigError(f"city.org_chart[{d}]", g, f"a DGA in [0, {city.dgas - 1}]")
+    empty = sorted(set(range(city.dgas)) - set(chart))
+    if empty:
+        raise ConfigError(
+            "city.org_chart", list(chart), f"every DGA holds a department (not {empty})"
+        )
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

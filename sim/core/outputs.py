@@ -12,7 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.population import AGE_GROUPS
 from sim.core.value import DESTRUCTIONS, DIMENSIONS, GENERATORS, Accounts
+
+QUINTILES = 5  # digital-literacy quintiles, lowest first
 
 STATE = (
     "proactivity",
@@ -60,6 +63,20 @@ COLUMNS = (
     "value_flow",
     "value_cumulative",
 )
+# What only agents can show (MODEL.md §7 P9–P11): each department's data-sharing reflex, the
+# concentration of participation, and who gains and who loses. NaN where a model has no such
+# agents (the null model of sim/core/aggregate.py).
+AGENT_COLUMNS = (
+    "reflex_mean",
+    "reflex_min",
+    "reflex_max",
+    "contributions_top1_share",
+    "contributions_bottom90_share",
+    "contributors_literacy_gap",
+    *(f"net_value_per_resident_lit{q + 1}" for q in range(QUINTILES)),
+    *(f"net_value_per_resident_age{a + 1}" for a in range(len(AGE_GROUPS))),
+)
+COLUMNS = (*COLUMNS, *AGENT_COLUMNS)
 INTEGER_COLUMNS = ("month", "partners", "breaches", "turnover", "dataset_updates")
 
 
@@ -72,6 +89,8 @@ class Recorder:
 
     def __init__(self, months: int, runs: int = 1) -> None:
         self._columns = {c: np.zeros((months, runs)) for c in COLUMNS}
+        for c in AGENT_COLUMNS:
+            self._columns[c][:] = np.nan
 
     def set(self, month: int, column: str, value: np.ndarray) -> None:
         self._columns[column][month - 1] = value

@@ -34,13 +34,22 @@ class Population:
     participated: np.ndarray
     last_participation: np.ndarray
     literacy_quintile: np.ndarray
+    contributions: np.ndarray  # (runs, YEAR, residents): each of the last 12 months' contributions
+    net_value: np.ndarray  # cumulative net public value attributed to each resident (stage 7)
 
     @classmethod
     def draw(
-        cls, n: int, rngs: Sequence[np.random.Generator], params: Sequence[Parameters]
+        cls,
+        n: int,
+        rngs: Sequence[np.random.Generator],
+        params: Sequence[Parameters],
+        identical: Sequence[bool] | None = None,
     ) -> Population:
-        """`n` residents for each run, from that run's generator and parameters."""
-        rows = [_residents(n, g, p) for g, p in zip(rngs, params, strict=True)]
+        """`n` residents for each run, from that run's generator and parameters; where
+        `identical[r]`, run r's residents all take its population's mean attributes."""
+        identical = identical or [False] * len(rngs)
+        rows = [_residents(n, g, p, same)
+                for g, p, same in zip(rngs, params, identical, strict=True)]  # fmt: skip
         return cls(*(np.array(column) for column in zip(*rows, strict=True)))
 
     @property
@@ -52,11 +61,15 @@ class Population:
         return Population(*(getattr(self, f)[runs] for f in self.__dataclass_fields__))
 
 
-def _residents(n: int, rng: np.random.Generator, params: Parameters) -> tuple[np.ndarray, ...]:
+def _residents(n: int, rng: np.random.Generator, params: Parameters,
+               identical: bool = False) -> tuple[np.ndarray, ...]:  # fmt: skip
     """One run's residents at month 0 (docs/ODD.md §5).
 
     The illectronic share of each age group is INSEE's whatever the literacy threshold: initial
     literacy is drawn below the threshold for the illectronic, above it for the others.
+    `identical` (P9's counterfactual, `mechanisms.identical_residents`) draws the same numbers,
+    then gives every resident the population's mean of each attribute: the means, the random
+    streams and the age groups are kept, the differences between residents are gone.
     """
     threshold = params.literacy_threshold
     age_group = rng.choice(len(AGE_GROUPS), size=n, p=AGE_SHARES).astype(np.int8)
@@ -74,9 +87,14 @@ def _residents(n: int, rng: np.random.Generator, params: Parameters) -> tuple[np
     spread = params.propensity_spread
     base_propensity = rng.lognormal(-0.5 * spread**2, spread, n) * (0.5 + status)
     privacy_concern = rng.random(n)
+    if identical:
+        literacy, status, trust, base_propensity, privacy_concern = (
+            np.full(n, x.mean())
+            for x in (literacy, status, trust, base_propensity, privacy_concern)
+        )
     order = np.argsort(literacy, kind="stable")
     quintile = np.empty(n, dtype=np.int8)
     quintile[order] = (np.arange(n) * 5 // n).astype(np.int8)
     return (age_group, literacy, status, trust, base_propensity, base_propensity.copy(),
             privacy_concern, np.zeros(n, dtype=bool), np.full(n, -YEAR, dtype=np.int32),
-            quintile)  # fmt: skip
+            quintile, np.zeros((YEAR, n), dtype=np.float32), np.zeros(n))  # fmt: skip

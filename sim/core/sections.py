@@ -35,6 +35,10 @@ class CityConfig:
     initial_infrastructure: float = bounded(0.05, 0.0, 1.0)
     initial_culture: float = bounded(0.05, 0.0, 1.0)
     initial_institutions: float = bounded(0.0, 0.0, 1.0)
+    # The organisation chart: org_chart[d] is the DGA (0 to dgas − 1) whose portfolio holds
+    # department d; empty means in turn (d mod dgas). Departments of one DGA pass their
+    # data-sharing reflex on to each other (source §3.2; docs/ODD.md §7.3).
+    org_chart: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,9 @@ class MechanismConfig:
     elections: bool = True
     legitimacy_budget: bool = True
     fatigue: bool = True
+    reinforcement: bool = True  # answered contributions raise a resident's propensity (§3.4)
+    reflex_contagion: bool = True  # departments pass the data-sharing reflex on (§3.2)
+    identical_residents: bool = False  # every resident at the population's mean (P9's control)
     forced_partners: int | None = bounded(None, 0, 500)
 
 

@@ -72,7 +72,8 @@ class State:
     maturity: np.ndarray
     silo: np.ndarray
     hours: np.ndarray  # staff hours of each department a month
-    dga_of: np.ndarray  # (departments,): the DGA whose portfolio holds each department
+    dga_of: np.ndarray  # (runs, departments): the DGA whose portfolio holds each department
+    reflex: np.ndarray  # (runs, departments): last month's data-sharing reflex
     # partners: vendors (runs, vendors), co-creation candidates (runs, candidates)
     vendor_capability: np.ndarray
     kind: np.ndarray  # (candidates,) index into KINDS
@@ -118,7 +119,7 @@ class State:
 
     @property
     def dgas(self) -> int:
-        return int(self.dga_of.max()) + 1
+        return self.configs[0].city.dgas
 
     @property
     def vendors(self) -> int:

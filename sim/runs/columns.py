@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 
 from sim.core.config import ModelConfig
+from sim.core.outputs import QUINTILES
+from sim.core.population import AGE_GROUPS
 from sim.core.value import DESTRUCTIONS, DIMENSIONS, GENERATORS
 from sim.runs.experiment_columns import EXPERIMENT_ROWS, SHARE, SPECIFIC_ROWS, VALUE
 from sim.runs.files import atomic_write
@@ -128,6 +130,28 @@ _MODEL_PLAIN = [
         "value units",
         "net public value accumulated from month 1 to this month (sum of value_flow)",
     ),
+    (
+        "reflex_mean",
+        SHARE,
+        "departments' mean data-sharing reflex (chance a changed dataset is updated)",
+    ),
+    ("reflex_min", SHARE, "lowest department's data-sharing reflex this month"),
+    ("reflex_max", SHARE, "highest department's data-sharing reflex this month"),
+    (
+        "contributions_top1_share",
+        SHARE,
+        "contributions of the last 12 months made by the most active 1% of residents (NaN: none)",
+    ),
+    (
+        "contributions_bottom90_share",
+        SHARE,
+        "contributions of the last 12 months made by the least active 90% of residents",
+    ),
+    (
+        "contributors_literacy_gap",
+        "difference of literacy",
+        "mean digital literacy of the last 12 months' contributors minus all residents'",
+    ),
 ]
 
 
@@ -145,7 +169,31 @@ def _model_families() -> list[tuple[str, str, str]]:
         rows.append((f"flow_{d}", VALUE, f"net value on {DIMENSION_MEANING[d]}: gross − destroyed"))
     for k in DESTRUCTIONS:
         rows.append((f"destruction_{k}", VALUE, f"value destruction: {DESTRUCTION_MEANING[k]}"))
+    for q in range(QUINTILES):
+        rows.append(
+            (
+                f"net_value_per_resident_lit{q + 1}",
+                VALUE,
+                PER_RESIDENT.format(
+                    f"digital-literacy quintile {q + 1} of 5 (1 lowest; ranked at month 0)"
+                ),
+            )
+        )
+    for a, ages in enumerate(AGE_GROUPS):
+        rows.append(
+            (
+                f"net_value_per_resident_age{a + 1}",
+                VALUE,
+                PER_RESIDENT.format(f"age group {a + 1}: {ages} years"),
+            )
+        )
     return rows
+
+
+PER_RESIDENT = (
+    "cumulative net value per resident of {}: value attributed to the residents who receive or "
+    "bear it (docs/ODD.md §7.7)"
+)
 
 
 MODEL = _entries([*_MODEL_PLAIN, *_model_families()])
@@ -156,6 +204,16 @@ FAMILIES = {
     "destroyed_": (DIMENSIONS, VALUE, "value destroyed on each dimension (unweighted)"),
     "flow_": (DIMENSIONS, VALUE, "net value on each dimension: gross − destroyed"),
     "destruction_": (DESTRUCTIONS, VALUE, "each of the four kinds of value destruction"),
+    "net_value_per_resident_lit": (
+        tuple(str(q + 1) for q in range(QUINTILES)),
+        VALUE,
+        "cumulative net value per resident of each digital-literacy quintile (1 lowest)",
+    ),
+    "net_value_per_resident_age": (
+        tuple(str(a + 1) for a in range(len(AGE_GROUPS))),
+        VALUE,
+        "cumulative net value per resident of each age group (" + ", ".join(AGE_GROUPS) + ")",
+    ),
 }
 
 # ---- labels the runners add ---------------------------------------------------------------------

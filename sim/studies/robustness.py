@@ -56,11 +56,14 @@ from sim.core.sections import parameter_rows
 from sim.runs import presets, runner
 from sim.runs.files import atomic_write, digest, write_json
 from sim.runs.tasks import parallel_map
+from sim.studies.agent_patterns import chart, literacy_gap, settles_below
 
 log = logging.getLogger("sim.studies.robustness")
 
 PRESETS = ("proactive", "open", "phased", "combined")
 TIGHT = "tight"  # a case marker: the set's resources scaled to the tight level
+CHART = "chart"  # a case marker: the set's DGA hours shared by another organisation chart
+CHARTS = {"proactive_concentrated": 2, "proactive_split": 5}
 CASES: dict[str, tuple[str, Mapping[str, Any] | str]] = {
     "proactive": ("proactive", {}),
     "open": ("open", {}),
@@ -71,6 +74,8 @@ CASES: dict[str, tuple[str, Mapping[str, Any] | str]] = {
     "techno_push": ("proactive", {"mechanisms.mediation": False}),
     "phased_tight": ("phased", TIGHT),
     "combined_tight": ("combined", TIGHT),
+    "proactive_concentrated": ("proactive", CHART),  # P11: two DGAs of five ...
+    "proactive_split": ("proactive", CHART),  # ... or five of two, same DGA hours in all
 }
 INDICATORS = (  # the columns `indicators` returns, in order (a test holds the two together)
     *(f"value_{k}" for k in PRESETS),
@@ -91,6 +96,12 @@ INDICATORS = (  # the columns `indicators` returns, in order (a test holds the t
     "combined_minus_phased_tight",
     "participation_year",
     "illectronism_decline",
+    "techno_literacy_gap",
+    "open_literacy_gap",
+    "top1_share",
+    "bottom90_share",
+    "contributors_literacy_gap",
+    "chart_months_gain",
 )
 MEDIANS = tuple(c for c in INDICATORS if not c.endswith("_runs"))  # per set: median over seeds
 SETS_PER_CHUNK = 25
@@ -132,6 +143,9 @@ def case_config(case: str, changes: Mapping[str, Any], base: Mapping[str, Any]) 
     """One case of a parameter set: its scenario file on the job's base model, the set's values
     and the case's own changes on top."""
     kind, extra = CASES[case]
+    if extra == CHART:
+        model = ModelConfig.from_dict(dict(base)).replace(**changes)
+        extra = chart(CHARTS[case], model.resources.dga_hours, model.city.dgas)
     extra = tight(changes, base) if extra == TIGHT else dict(extra)
     return _scenario(kind, json.dumps(dict(base), sort_keys=True)).replace(**{**changes, **extra})
 
@@ -177,6 +191,15 @@ def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
         "participation_year": float(ope["participation_year"].iloc[24:].mean()),
         "illectronism_decline": float(
             (ope["illectronism"].iloc[0] - ope["illectronism"].iloc[-1]) / years * 100
+        ),
+        "techno_literacy_gap": literacy_gap(runs["techno_push"]),
+        "open_literacy_gap": literacy_gap(ope),
+        "top1_share": float(ope["contributions_top1_share"].iloc[-1]),
+        "bottom90_share": float(ope["contributions_bottom90_share"].iloc[-1]),
+        "contributors_literacy_gap": float(ope["contributors_literacy_gap"].iloc[-1]),
+        "chart_months_gain": float(
+            settles_below(runs["proactive_split"]["stale_share"])
+            - settles_below(runs["proactive_concentrated"]["stale_share"])
         ),
     }
 
@@ -393,6 +416,24 @@ PATTERNS: dict[str, tuple[str, Callable[[pd.Series], bool]]] = {
     "P8 adequate only": (
         "combined > phased with the set's resources",
         lambda m: m["combined_minus_phased"] > 0,
+    ),
+    "P9": (
+        "techno-push: the lowest literacy quintile's net value per resident below the highest's, "
+        "by more than under open",
+        lambda m: m["techno_literacy_gap"] > max(0.0, m["open_literacy_gap"]),
+    ),
+    "P10": (
+        "open: top 1% make ≥ 20% of the year's contributions, the bottom 90% ≤ 20%, "
+        "contributors more literate than residents",
+        lambda m: (
+            m["top1_share"] >= 0.2
+            and m["bottom90_share"] <= 0.2
+            and m["contributors_literacy_gap"] > 0
+        ),
+    ),
+    "P11": (
+        "proactive: two DGAs of five settle below a 0.3 stale share before five DGAs of two",
+        lambda m: m["chart_months_gain"] > 0,
     ),
 }
 

@@ -34,7 +34,7 @@ SCENARIO_COLOURS = {
 }
 _FALLBACK = ("#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 STOCK_LABELS = {"infrastructure": "I", "culture": "C", "institutions": "Q"}
-FIGURES = ("value_over_time", "dimensions", "governance_paths", "stocks")
+FIGURES = ("value_over_time", "dimensions", "governance_paths", "stocks", "who_gains")
 
 
 def new_figure(**kwargs) -> Figure:
@@ -228,6 +228,34 @@ def stocks(runs: pd.DataFrame) -> Figure:
     return fig
 
 
+def who_gains(runs: pd.DataFrame) -> Figure:
+    """Cumulative net value per resident of each digital-literacy quintile, one panel per
+    scenario (median over replications): who gains and who loses (MODEL.md §7 P9)."""
+    names = _scenarios(runs)
+    fig = new_figure(figsize=(3.6 * len(names) + 1.5, 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
+    from matplotlib import colormaps
+
+    shades = colormaps["viridis"](np.linspace(0.0, 0.85, 5))
+    for ax, name in zip(axes, names, strict=True):
+        part = runs[runs["scenario"] == name]
+        for q, colour in enumerate(shades, start=1):
+            median = part.groupby("month")[f"net_value_per_resident_lit{q}"].median()
+            label = {1: "1 (lowest literacy)", 5: "5 (highest)"}.get(q, str(q))
+            ax.plot(median.index, median.to_numpy(), color=colour, lw=1.8, label=label)
+        ax.axhline(0.0, color="0.6", lw=0.8, zorder=0)
+        ax.set_title(name)
+        ax.set_xlabel("Month")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("Cumulative net value per resident")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="Literacy quintile", loc="outside right center")
+    n = runs.groupby("scenario")["replication"].nunique().min()
+    fig.suptitle(f"Who gains and who loses: net value per resident by digital-literacy quintile "
+                 f"(median over {n} paired replications)")  # fmt: skip
+    return fig
+
+
 def save_figures(runs: pd.DataFrame, directory: str | os.PathLike[str]) -> list[Path]:
     """Write every figure as `<name>.png` into `directory` (atomically); return the paths."""
     directory = Path(directory)
@@ -237,6 +265,7 @@ def save_figures(runs: pd.DataFrame, directory: str | os.PathLike[str]) -> list[
         "dimensions": dimensions,
         "governance_paths": governance_paths,
         "stocks": stocks,
+        "who_gains": who_gains,
     }
     for name in FIGURES:
         fig = makers[name](runs)

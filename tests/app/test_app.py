@@ -330,6 +330,8 @@ def test_y_ranges_are_signals_that_widen_only_past_the_fixed_range():
     for _ in range(24):
         session.step()
     assert feed.batch("value", session, "en", 23)["signals"] == {"y_lo": lo, "y_hi": hi}
+    while session.column("partners").max() == 0:  # until a partner has joined
+        session.step()
     narrow = charts.Ranges(value=(0.0, 1e-6), flow=(-1e-6, 1e-6), partners=1.0, load=1.5)
     for name, column in (("value", "value_cumulative"), ("partners", "partners")):
         low, high = feed.y_domain(name, session, narrow)

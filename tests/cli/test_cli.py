@@ -16,7 +16,7 @@ from sim.core.config import ConfigError, ModelConfig
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
 from sim.runs.jobspec import KEY_COLUMNS, build_configs
 
-FIGURES = ("value_over_time", "dimensions", "governance_paths", "stocks")
+FIGURES = ("value_over_time", "dimensions", "governance_paths", "stocks", "who_gains")
 REQUIRED = (
     "scenario",
     "replication",

@@ -18,7 +18,7 @@ from strategies import configs
 
 from sim.core.aggregate import AggregateModel, Catalogue
 from sim.core.config import ConfigError, ModelConfig, Parameters
-from sim.core.outputs import COLUMNS
+from sim.core.outputs import AGENT_COLUMNS, COLUMNS
 from sim.core.value import DIMENSIONS
 from sim.runs.runner import run, run_aggregate
 
@@ -42,7 +42,8 @@ UNIT = (
     "stale_share",
     "programme_staffing",
 )
-NAN_COLUMNS = ("trust_gap",)  # one trust level has no literacy quintiles
+# One trust level has no literacy quintiles; the null model has no agents for P9–P11's columns.
+NAN_COLUMNS = ("trust_gap", *AGENT_COLUMNS)
 EPS = 1e-9
 
 
@@ -270,3 +271,11 @@ def test_any_valid_configuration_gives_finite_bounded_outputs(data):
     if c.mechanisms.forced_partners is not None:
         np.testing.assert_allclose(frame["partners"], c.mechanisms.forced_partners)
     assert (frame["breaches"] >= 0).all() and (frame["dga_unmet"] >= -EPS).all()
+
+
+def test_the_null_model_cannot_produce_what_only_agents_show():
+    """Docking (MODEL.md §7 P9–P11): one representative resident and one pooled department
+    have no literacy quintiles, no contributions to rank and no organisation chart, so the null
+    model's P9–P11 columns are NaN, never a number that could be mistaken for a result."""
+    frame = AggregateModel(ModelConfig(months=24)).run()
+    assert frame[list(AGENT_COLUMNS)].isna().all().all()

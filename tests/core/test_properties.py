@@ -14,6 +14,11 @@ from sim.core.model import COLUMNS
 from sim.core.value import DIMENSIONS
 
 EPS = 1e-9
+CONTRIBUTION_COLUMNS = (
+    "contributions_top1_share",
+    "contributions_bottom90_share",
+    "contributors_literacy_gap",
+)
 UNIT_COLUMNS = (
     "proactivity",
     "openness",
@@ -30,6 +35,9 @@ UNIT_COLUMNS = (
     "mediation",
     "published_share",
     "stale_share",
+    "reflex_mean",
+    "reflex_min",
+    "reflex_max",
 )
 
 
@@ -49,9 +57,22 @@ def test_invariants_of_any_valid_run(data, seed):
     assert len(frame) == config.months
     assert frame["month"].tolist() == list(range(1, config.months + 1))
 
-    # no NaN or inf anywhere
-    numeric = frame.select_dtypes("number").to_numpy(dtype=float)
+    # no NaN or inf anywhere, but the contributions' shares when nobody took part for a year
+    nobody = frame["participation_year"] == 0
+    for column in CONTRIBUTION_COLUMNS:
+        assert (frame[column].isna() == nobody).all(), column
+    numeric = frame.drop(columns=list(CONTRIBUTION_COLUMNS)).select_dtypes("number")
+    numeric = numeric.to_numpy(dtype=float)
     assert np.isfinite(numeric).all(), frame.columns[~np.isfinite(numeric).all(axis=0)].tolist()
+    top, bottom = frame["contributions_top1_share"], frame["contributions_bottom90_share"]
+    assert (top[~nobody].between(0, 1 + EPS) & bottom[~nobody].between(0, 1 + EPS)).all()
+    assert (top[~nobody] + bottom[~nobody] <= 1 + EPS).all()
+
+    # who gains and who loses adds up to the city: equal-sized quintiles average to the total
+    quintiles = frame[[f"net_value_per_resident_lit{q}" for q in range(1, 6)]]
+    if config.city.citizens % 5 == 0:
+        np.testing.assert_allclose(quintiles.mean(axis=1), frame["value_cumulative"],
+                                   rtol=1e-9, atol=1e-9)  # fmt: skip
 
     # shares, stocks and probabilities in [0, 1]
     for column in UNIT_COLUMNS:

@@ -1038,11 +1038,11 @@ def test_breaches_cut_trust():
     state.month += 1  # stages 1-2 of a month: the mayor sets the course, the DGAs steer
     steering.steer(state, course.set_course(state))
     trust_before = state.population.trust.copy()
-    fatigue = np.array([True])
-    quiet = residents.step(state.population, offer_to_residents(0), state.par, fatigue,
+    mechanisms = state.mech  # the run's switches: reinforcement and fatigue on
+    quiet = residents.step(state.population, offer_to_residents(0), state.par, mechanisms,
                            [np.random.default_rng(0)], state.month)  # fmt: skip
     state.population.trust[:] = trust_before
-    hit = residents.step(state.population, offer_to_residents(2), state.par, fatigue,
+    hit = residents.step(state.population, offer_to_residents(2), state.par, mechanisms,
                          [np.random.default_rng(0)], state.month)  # fmt: skip
     assert hit.trust[0] < quiet.trust[0]
     assert math.isfinite(hit.trust[0]) and 0.0 <= hit.trust[0] <= 1.0
@@ -1064,7 +1064,7 @@ def test_trust_stays_in_unit_interval_for_every_resident():
             mediation=1.0,
             implementation=implementation,
         )
-        residents.step(state.population, offer, state.par, np.array([True]), [rng], state.month)
+        residents.step(state.population, offer, state.par, state.mech, [rng], state.month)
         trust = model.population.trust
         assert trust.min() >= 0.0 and trust.max() <= 1.0
     assert model.population.trust.min() < 0.5  # the breaches did bite
@@ -1078,3 +1078,88 @@ def test_stepping_past_the_horizon_says_so() -> None:
     assert not model.running
     with pytest.raises(RuntimeError, match=r"reached its horizon \(months=2"):
         model.step()
+
+
+# ---- residents: learning, concentration, who speaks, who receives --------------------------------
+
+
+def test_learn_answers_reinforce_ignored_contributions_tire_and_switches_stop_both():
+    """`residents.learn` on four runs of three residents (propensity 2, disposition 1): an
+    answered contributor, an ignored one, one who did not contribute; runs (reinforcement,
+    fatigue) = (on, on), (on, off), (off, on), (off, off)."""
+    from sim.core.stages import residents
+
+    def learnt(recovery: float, months: int = 1, reinforcement=(True, True, False, False)):
+        runs = len(reinforcement)
+        pop = SimpleNamespace(
+            propensity=np.full((runs, 3), 2.0),
+            base_propensity=np.ones((runs, 3)),
+            participated=np.tile([True, True, False], (runs, 1)),
+        )
+        rates = dict(reinforcement_gain=0.2, propensity_ceiling=10.0, fatigue_rate=0.15,
+                     fatigue_recovery=recovery)  # fmt: skip
+        par = SimpleNamespace(**{name: np.full(runs, value) for name, value in rates.items()})
+        fatigue = np.array([True, False, True, False][:runs])
+        mechanisms = SimpleNamespace(reinforcement=np.array(reinforcement), fatigue=fatigue)
+        u_answer = np.tile([0.0, 0.99, 0.0], (runs, 1))  # implementation 0.5: first answered
+        for _ in range(months):
+            residents.learn(pop, u_answer, np.full(runs, 0.5), par, mechanisms)
+        return pop.propensity
+
+    p = learnt(recovery=0.0)
+    assert p[0] == pytest.approx([2.0 + 0.2 * (10.0 - 2.0), 2.0 * (1.0 - 0.15), 2.0])
+    assert p[1] == pytest.approx([3.6, 2.0, 2.0])  # fatigue off: the ignored keep theirs
+    assert (p[2:] == 2.0).all()  # reinforcement off: nothing moves, fatigue or not
+    many = learnt(recovery=0.0, months=60)
+    assert 9.99 < many[0, 0] <= 10.0  # towards the ceiling × disposition, never past it
+    assert many[0, 1] == pytest.approx(2.0 * 0.85**60)
+    drifting = learnt(recovery=0.02)  # then every propensity drifts back to its disposition
+    assert drifting[0] == pytest.approx([3.6 + 0.02 * (1 - 3.6), 1.7 + 0.02 * (1 - 1.7), 1.98])
+    assert drifting[1] == pytest.approx([3.548, 1.98, 1.98])
+    assert (drifting[2:] == 2.0).all()
+    off = learnt(recovery=0.02, reinforcement=(False,))  # no run learns: the early return
+    assert (off == 2.0).all()
+
+
+def test_concentration_shares_of_the_top_1_and_bottom_90_percent():
+    from sim.core.stages import residents
+
+    n = 200  # the top 1% is 2 residents, the bottom 90% is 180
+    year = np.zeros((3, n))
+    year[0] = np.random.default_rng(0).permutation(np.arange(1.0, n + 1))  # 1, 2, …, 200
+    year[2, 17] = 5.0  # a single contributor
+    top1, bottom90 = residents.concentration(year)
+    total = n * (n + 1) / 2
+    assert top1[0] == pytest.approx((199 + 200) / total)
+    assert bottom90[0] == pytest.approx(180 * 181 / 2 / total)
+    assert np.isnan(top1[1]) and np.isnan(bottom90[1])  # nobody contributed
+    assert top1[2] == 1.0 and bottom90[2] == 0.0
+    small = np.zeros((1, 50))  # n // 100 = 0: the top is still one resident; the bottom 45
+    small[0, [3, 10, 20, 30, 40, 49]] = [1.0, 2.0, 3.0, 4.0, 5.0, 15.0]
+    small_top, small_bottom = residents.concentration(small)
+    assert small_top[0] == 15.0 / 30.0
+    assert small_bottom[0] == pytest.approx(1.0 / 30.0)  # all but the 5 largest
+
+
+def test_literacy_gap_is_contributors_mean_literacy_minus_everyone_s():
+    from sim.core.stages import residents
+
+    literacy = np.tile([0.2, 0.4, 0.6, 0.8], (3, 1))
+    contributors = np.array([[False, False, True, True], [False] * 4, [True] * 4])
+    gap = residents.literacy_gap(contributors, literacy)
+    assert gap[0] == pytest.approx(0.7 - 0.5)
+    assert np.isnan(gap[1])  # nobody contributed
+    assert gap[2] == pytest.approx(0.0)
+
+
+def test_per_mean_scales_each_run_to_mean_one_with_zeros_where_the_total_is_zero():
+    from sim.core.stages import residents
+
+    x = np.array([[0.0, 1.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [2.0, 2.0, 2.0, 2.0]])
+    weights = residents.per_mean(x)
+    np.testing.assert_allclose(weights[0], [0.0, 0.5, 1.5, 2.0])
+    assert (weights[1] == 0.0).all()
+    assert (weights[2] == 1.0).all()
+    np.testing.assert_allclose(weights[[0, 2]].mean(axis=1), 1.0)
+    flags = residents.per_mean(np.array([[True, False, False, True]]))  # booleans too
+    assert flags.dtype == np.float64 and flags.tolist() == [[2.0, 0.0, 0.0, 2.0]]

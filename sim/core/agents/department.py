@@ -57,7 +57,12 @@ class Department(mesa.Agent):
     @property
     def dga(self) -> int:
         """Index of the DGA whose portfolio holds this department."""
-        return int(self.model.state.dga_of[self.index])
+        return int(self.model.state.dga_of[0, self.index])
+
+    @property
+    def reflex(self) -> float:
+        """This month's data-sharing reflex: the chance a changed dataset gets updated."""
+        return float(self.model.state.reflex[0, self.index])
 
     @property
     def partners_hosted(self) -> int:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.core.outputs import QUINTILES
+from sim.core.population import AGE_GROUPS
 from sim.core.stages import departments
 from sim.core.stages.departments import OPERATION
 from sim.core.value import DESTRUCTION_TO_DIMENSION, GENERATOR_TO_DIMENSION, Accounts
@@ -63,6 +65,47 @@ def account(made: np.ndarray, lost: np.ndarray, weights: np.ndarray) -> Accounts
                     total_gross - total_destroyed)  # fmt: skip
 
 
+# Who receives each generator and who bears each destruction (P9; docs/ODD.md §7.7): "all"
+# shares it equally, a name takes the residents' weights the residents' stage hands over.
+RECEIVERS = ("all", "used", "all", "all", "contributed", "all")  # GENERATORS order
+BEARERS = ("excluded", "exposed", "all", "all")  # DESTRUCTIONS order
+
+
+def attribute(made: np.ndarray, lost: np.ndarray, weights: np.ndarray,
+              residents: Outcome) -> np.ndarray:  # fmt: skip
+    """(runs, residents): each resident's net value this month, in the city's weighted value
+    points. A public good (efficiency, open data, culture, collaboration; the footprint, a
+    stale catalogue) is shared equally; a service's effectiveness goes to its users,
+    participation's value to contributors in proportion to their contributions, exclusion to
+    the illectronic and privacy harm to residents by vulnerability. Every weight has mean 1 in
+    its run, so the residents' mean is the city's net value."""
+    common = np.zeros(made.shape[0])
+    mine = []
+    for k, who in enumerate(RECEIVERS):
+        value = made[:, k] * (GENERATOR_TO_DIMENSION[k] * weights).sum(axis=1)
+        common, mine = (common + value, mine) if who == "all" else (common, [*mine, (who, value)])
+    for j, who in enumerate(BEARERS):
+        harm = -lost[:, j] * (DESTRUCTION_TO_DIMENSION[j] * weights).sum(axis=1)
+        common, mine = (common + harm, mine) if who == "all" else (common, [*mine, (who, harm)])
+    net = np.repeat(common[:, None], residents.used.shape[1], axis=1)
+    for who, value in mine:
+        net += value[:, None] * getattr(residents, who)
+    return net
+
+
+def group_columns(values: np.ndarray, groups: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+    """`net_value_per_resident_<prefix><g>` (g from 1): the mean of `values` over each group's
+    residents, run by run (NaN for an empty group)."""
+    runs = groups.shape[0]
+    k = QUINTILES if prefix == "lit" else len(AGE_GROUPS)
+    flat = (np.arange(runs)[:, None] * k + groups).ravel()
+    sums = np.bincount(flat, weights=values.ravel(), minlength=runs * k).reshape(runs, k)
+    counts = np.bincount(flat, minlength=runs * k).reshape(runs, k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    return {f"net_value_per_resident_{prefix}{g + 1}": means[:, g] for g in range(k)}
+
+
 def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
           privacy: Privacy, residents: Outcome, mediation: np.ndarray, cross_silo: np.ndarray,
           partner_output: np.ndarray, before: np.ndarray) -> dict[str, Any]:  # fmt: skip
@@ -80,6 +123,8 @@ def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
                        stale / size if size else np.zeros(state.runs), par)  # fmt: skip
     values = account(made, lost, state.weights)
     state.cumulative_value = state.cumulative_value + values.net_total
+    pop = state.population
+    pop.net_value += attribute(made, lost, state.weights, residents)
     loads = staff.totals / state.hours
     row = {
         "proactivity": course.proactivity,
@@ -113,5 +158,13 @@ def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
         "breach_hazard": privacy.hazard,
         "breaches": privacy.breaches,
         "value_cumulative": state.cumulative_value,
+        "reflex_mean": state.reflex.mean(axis=1),
+        "reflex_min": state.reflex.min(axis=1),
+        "reflex_max": state.reflex.max(axis=1),
+        "contributions_top1_share": residents.top1_share,
+        "contributions_bottom90_share": residents.bottom90_share,
+        "contributors_literacy_gap": residents.literacy_gap,
+        **group_columns(pop.net_value, pop.literacy_quintile, "lit"),
+        **group_columns(pop.net_value, pop.age_group, "age"),
     }
     return {"generators": made, "destruction": lost, "values": values, "state": row}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.core import openness
-from sim.core.stages.rows import ByRow, column
+from sim.core.stages.rows import ByRow, by_dga, column
 
 if TYPE_CHECKING:
     from sim.core.stages.course import Course
@@ -98,6 +98,26 @@ def reflex(culture: Any, institutions: Any, silo: Any, par: Any) -> Any:
     return np.minimum(1.0, np.maximum(0.0, value))
 
 
+def passed_on(previous: np.ndarray, dga_of: np.ndarray, dgas: int, cross_silo: Any,
+              rate: Any) -> np.ndarray:  # fmt: skip
+    """The chance that a colleague's example makes a department share this month (source §3.2,
+    "prêcher la bonne parole en interne"; Courmont 2019).
+
+    Each other department that shared last month (its reflex r_e) convinces it independently
+    with probability κ·r_e if they sit in one DGA's portfolio, κ·x·r_e if not, x being the
+    cross-silo work the DGAs broker this month: 1 − Π_e (1 − κ w r_e). A DGA holding many
+    departments exposes each to more colleagues, so one mean reflex spreads differently under
+    two organisation charts. κ = 0 (`mechanisms.reflex_contagion=False`) gives 0.
+    """
+    kappa = column(rate)
+    same = np.log1p(-kappa * previous)
+    other = np.log1p(-kappa * column(cross_silo) * previous)
+    rows = np.arange(previous.shape[0])[:, None]
+    same_dga = by_dga(same, dga_of, dgas)[rows, dga_of] - same
+    other_dga = other.sum(axis=1, keepdims=True) - by_dga(other, dga_of, dgas)[rows, dga_of]
+    return -np.expm1(same_dga + other_dga)
+
+
 def capability(technology: Any, culture: Any, institutions: Any) -> Any:
     """What the organisation can deliver of what residents ask: (I·C·Q)^(1/3)."""
     return np.cbrt(technology * culture * institutions)
@@ -132,8 +152,12 @@ def work(state: State, course: Course, attention: Attention) -> StaffMonth:
     col = column
     need = partnership_need(state.co_creators(), res, mech)
     cost = update_cost(I, res, par)
-    fired = reflex(col(state.culture), col(state.institutions), state.silo, ByRow(par))
+    own = reflex(col(state.culture), col(state.institutions), state.silo, ByRow(par))
+    shown = passed_on(state.reflex, state.dga_of, state.dgas, attention.cross_silo,
+                      np.where(mech.reflex_contagion, par.reflex_passing, 0.0))  # fmt: skip
+    fired = own + (1.0 - own) * shown
     fired = np.where(np.isnan(col(mech.reflex_override)), fired, col(mech.reflex_override))
+    state.reflex = fired
     intents = intended_updates(state, fired)
     demand = np.empty((R, D, len(TASKS)))
     deployment = res.deployment_hours * p * course.commitment

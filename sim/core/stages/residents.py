@@ -63,6 +63,15 @@ class Outcome:
     trust: np.ndarray
     trust_gap: np.ndarray
     illectronism: np.ndarray
+    top1_share: np.ndarray  # contributions of the last 12 months by the most active 1%
+    bottom90_share: np.ndarray  # ... by the least active 90%
+    literacy_gap: np.ndarray  # contributors' mean literacy − residents' (last 12 months)
+    # Who receives and who bears the month's value (runs, residents), each of mean 1 in its run
+    # (P9; docs/ODD.md §7.7): users, contributors, the excluded, the exposed.
+    used: np.ndarray
+    contributed: np.ndarray
+    excluded: np.ndarray
+    exposed: np.ndarray
 
 
 def exposure(infrastructure: Any, appetite: Any, partners: Any, institutions: Any,
@@ -135,7 +144,7 @@ def react(state: State, offer: Reach) -> Outcome:
     for start in range(0, state.runs, runs_per_block):
         rows = slice(start, start + runs_per_block)
         parts.append(step(state.population.rows(rows), _rows(offer, rows), _rows(state.par, rows),
-                          state.mech.fatigue[rows], state.rngs[rows], state.month))  # fmt: skip
+                          _rows(state.mech, rows), state.rngs[rows], state.month))  # fmt: skip
     outcome = Outcome(*(np.concatenate(x) for x in zip(*(_fields(p) for p in parts), strict=True)))
     state.pending = outcome.contribution_pct
     state.legitimacy = state.legitimacy + state.par.legitimacy_smoothing * (
@@ -144,12 +153,39 @@ def react(state: State, offer: Reach) -> Outcome:
     return outcome
 
 
-def step(pop: Population, offer: Reach, par: Any, fatigue: np.ndarray,
+def learn(pop: Population, u_answer: np.ndarray, implementation: Any, par: Any,
+          mechanisms: Any) -> None:  # fmt: skip
+    """Reinforcement: a contribution answered raises its author's propensity, one ignored lowers
+    it, and every propensity drifts back to the resident's disposition (source §3.4; Bush &
+    Mosteller's linear operator; Sjoberg, Mellon & Peixoto 2017: residents whose first report
+    was fixed report again more often).
+
+    Last month's contributors are answered with probability `implementation`, one uniform each;
+    the answered learn towards `propensity_ceiling` × their disposition at rate
+    `reinforcement_gain`, the ignored lose `fatigue_rate` of it. The rich-get-richer loop this
+    closes — who contributes more is answered more — turns a moderate spread of dispositions
+    into the concentration of 90-9-1.
+    """
+    c = column
+    learning = c(mechanisms.reinforcement)
+    if not learning.any():
+        return
+    p, base = pop.propensity, pop.base_propensity
+    contributed = pop.participated & learning
+    answered = contributed & (u_answer < c(implementation))
+    ignored = contributed & ~answered & c(mechanisms.fatigue)
+    gain = c(par.reinforcement_gain) * (c(par.propensity_ceiling) * base - p)
+    p += np.where(answered, gain, 0.0)
+    p *= np.where(ignored, 1.0 - c(par.fatigue_rate), 1.0)
+    p += np.where(learning, c(par.fatigue_recovery) * (base - p), 0.0)
+
+
+def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
          rngs: list[np.random.Generator], month: int) -> Outcome:  # fmt: skip
     """The residents' rule (docs/ODD.md §7.5) on some runs' residents, in place."""
     n = pop.size
     c = column
-    u_use, u_join, u_reach = np.stack([g.random((3, n)) for g in rngs], axis=1)
+    u_use, u_join, u_reach, u_answer = np.stack([g.random((4, n)) for g in rngs], axis=1)
     illectronic = pop.literacy < c(par.literacy_threshold)
     users = u_use < pop.literacy * c(offer.availability)
     harm = offer.digitisation * (1.0 - offer.mediation)  # felt by each illectronic resident
@@ -161,15 +197,7 @@ def step(pop: Population, offer: Reach, par: Any, fatigue: np.ndarray,
                                    c(0.4 + 0.6 * offer.availability)))  # fmt: skip
     seen = answered | illectronic | users
     pop.trust += c(par.trust_step) * seen * (experience - pop.trust)
-    tiring = c(fatigue) & answered
-    if tiring.any():  # unanswered participation is worse than none: a lasting drop
-        shape = tiring.shape
-        impl = np.broadcast_to(c(offer.implementation), shape)[tiring]
-        rate = np.broadcast_to(c(par.fatigue_rate), shape)[tiring]
-        recovery = np.broadcast_to(c(par.fatigue_recovery), shape)[tiring]
-        tired = pop.propensity[tiring] * (1.0 - rate * (1.0 - impl))
-        tired += recovery * impl * (pop.base_propensity[tiring] - tired)
-        pop.propensity[tiring] = tired
+    learn(pop, u_answer, offer.implementation, par, mechanisms)
     if offer.breaches.any():  # vulnerable and privacy-minded residents lose more trust (§4.2)
         vulnerability = (0.5 + (1.0 - pop.literacy)) * (0.5 + pop.privacy_concern)
         pop.trust -= c(par.breach_trust_drop * offer.breaches) * vulnerability
@@ -177,11 +205,15 @@ def step(pop: Population, offer: Reach, par: Any, fatigue: np.ndarray,
     pull = par.participation_scale * offer.openness * offer.platform
     pop.participated[...] = u_join < -np.expm1(-c(pull) * pop.propensity * pop.trust)
     pop.last_participation[pop.participated] = month
+    pop.contributions[:, month % YEAR] = np.where(pop.participated, pop.propensity, 0.0)
+    year = pop.contributions.sum(axis=1, dtype=np.float64)
     reached = illectronic & (u_reach < c(par.inclusion_rate * offer.mediation))
     pop.literacy[...] = np.where(reached, np.minimum(1.0, pop.literacy + c(par.literacy_boost)),
                                  pop.literacy)  # fmt: skip
     top, bottom = pop.literacy_quintile == 4, pop.literacy_quintile == 0
     count = _count_rows
+    top1, bottom90 = concentration(year)
+    vulnerability = (0.5 + (1.0 - pop.literacy)) * (0.5 + pop.privacy_concern)
     return Outcome(
         users=count(users) / n,
         participation=count(pop.participated) / n,
@@ -192,7 +224,42 @@ def step(pop: Population, offer: Reach, par: Any, fatigue: np.ndarray,
         trust_gap=np.where(top, pop.trust, 0.0).sum(axis=1) / count(top)
         - np.where(bottom, pop.trust, 0.0).sum(axis=1) / count(bottom),
         illectronism=count(pop.literacy < c(par.literacy_threshold)) / n,
+        top1_share=top1,
+        bottom90_share=bottom90,
+        literacy_gap=literacy_gap(year > 0, pop.literacy),
+        used=per_mean(users),
+        contributed=per_mean(year),
+        excluded=per_mean(illectronic),
+        exposed=per_mean(vulnerability),
     )
+
+
+def concentration(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares of the last 12 months' contributions made by the most active 1% of residents
+    and by the least active 90% (NaN where nobody contributed): 90-9-1 (Nielsen 2006)."""
+    n = year.shape[1]
+    top, bottom = n - max(1, n // 100), n - n // 10
+    ranked = np.partition(year, sorted({min(bottom, n - 1), top}), axis=1)
+    total = year.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.where(total > 0, ranked[:, top:].sum(axis=1) / total, np.nan),
+                np.where(total > 0, ranked[:, :bottom].sum(axis=1) / total, np.nan))  # fmt: skip
+
+
+def literacy_gap(contributors: np.ndarray, literacy: np.ndarray) -> np.ndarray:
+    """Contributors' mean literacy minus all residents' (NaN where nobody contributed): who
+    speaks for the city (participatory budgets draw the better-off, §3.4)."""
+    many = _count_rows(contributors)
+    spoken = np.where(contributors, literacy, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(many > 0, spoken / many, np.nan) - literacy.mean(axis=1)
+
+
+def per_mean(x: np.ndarray) -> np.ndarray:
+    """Each resident's part of a run's total, scaled to mean 1 (0 where the total is 0)."""
+    x = np.asarray(x, dtype=np.float64)
+    mean = x.mean(axis=1, keepdims=True)
+    return np.divide(x, mean, out=np.zeros_like(x), where=mean > 0)
 
 
 class _Sliced:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.core.openness import scale
-from sim.core.stages.rows import column
+from sim.core.stages.rows import by_dga, column
 
 if TYPE_CHECKING:
     from sim.core.stages.course import Course
@@ -55,14 +55,13 @@ def served(demand: Any, hours: Any) -> tuple[Any, Any]:
 
 def steer(state: State, course: Course) -> Attention:
     """Stage 2 for every DGA of every run; each department inherits its DGA's support."""
-    R, D, G = state.runs, state.departments, state.dgas
+    R, D = state.runs, state.departments
     flat = (np.arange(R)[:, None] * D + state.host)[state.active]
     hosted = np.bincount(flat, minlength=R * D).reshape(R, D)
-    membership = np.zeros((D, G))
-    membership[np.arange(D), state.dga_of] = 1.0
-    portfolio = membership.sum(axis=0)
-    hosted_by_dga = hosted @ membership
+    portfolio = by_dga(np.ones((R, D)), state.dga_of, state.dgas)
+    hosted_by_dga = by_dga(hosted, state.dga_of, state.dgas)
     demand = attention_demand(course, state.res, state.par, state.mech, portfolio, hosted_by_dga)
     support, unmet = served(demand, state.res.dga_hours[:, None])
     brokered = (course.openness[:, None] * support).mean(axis=1)
-    return Attention(demand, support[:, state.dga_of], unmet.sum(axis=1), brokered, hosted)
+    mine = np.take_along_axis(support, state.dga_of, axis=1)
+    return Attention(demand, mine, unmet.sum(axis=1), brokered, hosted)
