@@ -6,8 +6,8 @@ activated with `AgentSet.shuffle_do("step")`; the month's aggregates are read ba
 vectorised rule is measured (benchmarks.citizens) and checked
 (tests/core/test_citizen_equivalence.py) against.
 
-Each citizen keeps its own ring of the last 12 months' contributions (float32, as the
-population's `contributions`) and sums it itself; the measures that rank or compare residents
+Each citizen keeps its own ring of the last 12 months' contributions (as the population's
+`contributions`) and sums it itself; the measures that rank or compare residents
 (the 90-9-1 shares, the contributors' literacy gap, the per-resident weights of mean 1) need the
 whole population, so `react` gathers the citizens' values and hands them to the vectorised
 rule's own `residents.concentration`, `residents.literacy_gap` and `residents.per_mean`.
@@ -81,7 +81,7 @@ class Citizen(mesa.Agent):
         self.last_participation = int(population.last_participation[index])
         self.quintile = int(population.literacy_quintile[index])
         self.privacy_concern = float(population.privacy_concern[index])
-        # the last 12 months' contributions, slot month % 12, values rounded to float32
+        # the last 12 months' contributions, slot month % 12
         self.contributions = [float(x) for x in population.contributions[:, index]]
         self.year = 0.0  # the ring's total, recomputed each step
         self.used = False
@@ -118,9 +118,7 @@ class Citizen(mesa.Agent):
         month = inputs.get("month", 0)
         if self.participated:
             self.last_participation = month
-        self.contributions[month % YEAR] = (
-            float(np.float32(self.propensity)) if self.participated else 0.0
-        )
+        self.contributions[month % YEAR] = self.propensity if self.participated else 0.0
         year = 0.0  # summed slot by slot (not sum(), which compensates since Python 3.12)
         for contribution in self.contributions:
             year += contribution
@@ -214,6 +212,6 @@ class CitizenModel(mesa.Model):
             name: np.array(self.agents.get(name))
             for name in ("literacy", "trust", "propensity", "participated", "last_participation")
         }
-        ring = np.array(self.agents.get("contributions"), dtype=np.float32)  # (residents, 12)
+        ring = np.array(self.agents.get("contributions"))  # (residents, 12)
         state["contributions"] = ring.T
         return state

@@ -97,4 +97,4 @@ def _residents(n: int, rng: np.random.Generator, params: Parameters,
     quintile[order] = (np.arange(n) * 5 // n).astype(np.int8)
     return (age_group, literacy, status, trust, base_propensity, base_propensity.copy(),
             privacy_concern, np.zeros(n, dtype=bool), np.full(n, -YEAR, dtype=np.int32),
-            quintile, np.zeros((YEAR, n), dtype=np.float32), np.zeros(n))  # fmt: skip
+            quintile, np.zeros((YEAR, n)), np.zeros(n))  # fmt: skip

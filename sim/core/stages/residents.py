@@ -166,18 +166,24 @@ def learn(pop: Population, u_answer: np.ndarray, implementation: Any, par: Any,
     closes — who contributes more is answered more — turns a moderate spread of dispositions
     into the concentration of 90-9-1.
     """
-    c = column
-    learning = c(mechanisms.reinforcement)
+    learning = np.asarray(mechanisms.reinforcement)
     if not learning.any():
         return
     p, base = pop.propensity, pop.base_propensity
-    contributed = pop.participated & learning
-    answered = contributed & (u_answer < c(implementation))
-    ignored = contributed & ~answered & c(mechanisms.fatigue)
-    gain = c(par.reinforcement_gain) * (c(par.propensity_ceiling) * base - p)
-    p += np.where(answered, gain, 0.0)
-    p *= np.where(ignored, 1.0 - c(par.fatigue_rate), 1.0)
-    p += np.where(learning, c(par.fatigue_recovery) * (base - p), 0.0)
+    r, i = np.nonzero(pop.participated & learning[:, None])  # last month's contributors: few
+    if r.size:
+        rate = np.broadcast_to(implementation, learning.shape)[r]
+        answered = u_answer[r, i] < rate
+        ignored = ~answered & np.asarray(mechanisms.fatigue)[r]
+        gain = par.reinforcement_gain[r] * (par.propensity_ceiling[r] * base[r, i] - p[r, i])
+        moved = p[r, i] + np.where(answered, gain, 0.0)
+        p[r, i] = moved * np.where(ignored, 1.0 - par.fatigue_rate[r], 1.0)
+    drift = column(par.fatigue_recovery)
+    if learning.all():
+        p += drift * (base - p)
+    else:
+        rows = np.flatnonzero(learning)
+        p[rows] += drift[rows] * (base[rows] - p[rows])
 
 
 def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
@@ -206,7 +212,7 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
     pop.participated[...] = u_join < -np.expm1(-c(pull) * pop.propensity * pop.trust)
     pop.last_participation[pop.participated] = month
     pop.contributions[:, month % YEAR] = np.where(pop.participated, pop.propensity, 0.0)
-    year = pop.contributions.sum(axis=1, dtype=np.float64)
+    year = pop.contributions.sum(axis=1)
     reached = illectronic & (u_reach < c(par.inclusion_rate * offer.mediation))
     pop.literacy[...] = np.where(reached, np.minimum(1.0, pop.literacy + c(par.literacy_boost)),
                                  pop.literacy)  # fmt: skip
@@ -236,14 +242,17 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
 
 def concentration(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Shares of the last 12 months' contributions made by the most active 1% of residents
-    and by the least active 90% (NaN where nobody contributed): 90-9-1 (Nielsen 2006)."""
-    n = year.shape[1]
-    top, bottom = n - max(1, n // 100), n - n // 10
-    ranked = np.partition(year, sorted({min(bottom, n - 1), top}), axis=1)
-    total = year.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.where(total > 0, ranked[:, top:].sum(axis=1) / total, np.nan),
-                np.where(total > 0, ranked[:, :bottom].sum(axis=1) / total, np.nan))  # fmt: skip
+    and by the least active 90% (NaN where nobody contributed): 90-9-1 (Nielsen 2006). Only
+    the few who contributed are ranked, run by run."""
+    runs, n = year.shape
+    top, bottom = max(1, n // 100), n // 10
+    top1, bottom90 = np.full(runs, np.nan), np.full(runs, np.nan)
+    for r in range(runs):
+        ranked = np.sort(year[r, np.flatnonzero(year[r])])[::-1]
+        if ranked.size:
+            total = ranked.sum()
+            top1[r], bottom90[r] = ranked[:top].sum() / total, ranked[bottom:].sum() / total
+    return top1, bottom90
 
 
 def literacy_gap(contributors: np.ndarray, literacy: np.ndarray) -> np.ndarray:

@@ -24,10 +24,10 @@ class ByRow:
 
 
 def by_dga(values: np.ndarray, dga_of: np.ndarray, dgas: int) -> np.ndarray:
-    """(runs, DGAs) sums of a (runs, departments) array over each DGA's portfolio, department by
-    department in a fixed order (no matrix product: a run's sums never depend on its batch)."""
-    out = np.zeros((values.shape[0], dgas))
-    rows = np.arange(values.shape[0])
-    for d in range(values.shape[1]):
-        out[rows, dga_of[:, d]] += values[:, d]
-    return out
+    """(runs, DGAs) sums of a (runs, departments) array over each DGA's portfolio. `bincount`
+    adds a run's departments one after the other in their order (no matrix product), so a run's
+    sums never depend on its batch."""
+    runs = values.shape[0]
+    flat = (np.arange(runs)[:, None] * dgas + dga_of).ravel()
+    sums = np.bincount(flat, weights=np.asarray(values, dtype=float).ravel(), minlength=runs * dgas)
+    return sums.reshape(runs, dgas)
