@@ -28,10 +28,21 @@ def explain(figures: dict, *keys: str) -> str:
 # ---- P1 ------------------------------------------------------------------------------------------
 def test_p1_open_potential_given_resources_in_gross_and_net():
     f = patterns.p1(SEEDS)
-    for k in ("open", "phased", "combined"):
-        for suffix in ("", "_gross"):
-            name = f"{k}_beats_proactive{suffix}"
-            assert f[name] >= 0.9, explain(f, name)
+    for name in ("open_beats_proactive", "phased_beats_proactive", "combined_beats_proactive",
+                 "phased_beats_proactive_gross", "combined_beats_proactive_gross"):  # fmt: skip
+        assert f[name] >= 0.9, explain(f, name)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured (30 paired seeds, 2026-12-08): open's gross value beats proactive's in 26/30 "
+    "(median 196 vs 177), 30/30 before revision 3: the reinforced few contribute up to five times "
+    "their disposition, the answers take departments' hours (load 0.90 against 0.85 without "
+    "reinforcement) and trim open's efficiency and collaboration (docs/ODD.md §10, item 6)",
+)
+def test_p1_open_gross_value_beats_proactive():
+    f = patterns.p1(SEEDS)
+    assert f["open_beats_proactive_gross"] >= 0.9, explain(f, "open_beats_proactive_gross")
 
 
 def test_p1_no_longer_holds_when_tight():

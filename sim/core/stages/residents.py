@@ -242,24 +242,32 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
 
 def concentration(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Shares of the last 12 months' contributions made by the most active 1% of residents
-    and by the least active 90% (NaN where nobody contributed): 90-9-1 (Nielsen 2006). Only
-    the few who contributed are ranked, run by run."""
+    and by the least active 90% (NaN where nobody contributed): 90-9-1 (Nielsen 2006).
+
+    Only the few who contributed are ranked: their contributions, sorted run by run in
+    decreasing order, are summed per run by `bincount` in that order (a run's sums never
+    depend on its batch)."""
     runs, n = year.shape
-    top, bottom = max(1, n // 100), n // 10
-    top1, bottom90 = np.full(runs, np.nan), np.full(runs, np.nan)
-    for r in range(runs):
-        ranked = np.sort(year[r, np.flatnonzero(year[r])])[::-1]
-        if ranked.size:
-            total = ranked.sum()
-            top1[r], bottom90[r] = ranked[:top].sum() / total, ranked[bottom:].sum() / total
-    return top1, bottom90
+    r, i = np.nonzero(year)
+    values = year[r, i]
+    order = np.lexsort((-values, r))
+    r, values = r[order], values[order]
+    rank = np.arange(r.size) - np.searchsorted(r, r)  # 0 for each run's largest contribution
+    total = np.bincount(r, weights=values, minlength=runs)
+    top = np.bincount(r, weights=np.where(rank < max(1, n // 100), values, 0.0), minlength=runs)
+    rest = np.bincount(r, weights=np.where(rank >= n // 10, values, 0.0), minlength=runs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.where(total > 0, top / total, np.nan),
+                np.where(total > 0, rest / total, np.nan))  # fmt: skip
 
 
 def literacy_gap(contributors: np.ndarray, literacy: np.ndarray) -> np.ndarray:
     """Contributors' mean literacy minus all residents' (NaN where nobody contributed): who
     speaks for the city (participatory budgets draw the better-off, §3.4)."""
-    many = _count_rows(contributors)
-    spoken = np.where(contributors, literacy, 0.0).sum(axis=1)
+    runs = contributors.shape[0]
+    r, i = np.nonzero(contributors)
+    many = np.bincount(r, minlength=runs)
+    spoken = np.bincount(r, weights=literacy[r, i], minlength=runs)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(many > 0, spoken / many, np.nan) - literacy.mean(axis=1)
 
