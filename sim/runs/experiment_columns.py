@@ -10,7 +10,7 @@ VALUE = "value units/month"  # the model's own scale: compare scenarios, not abs
 
 # The robustness map's patterns (sim/studies/robustness.py PATTERNS; a test holds them together).
 MAP_PATTERNS = ("P1", "P2", "P3", "P4", "P5", "P5 plateau only", "P6", "P7", "P8",
-                "P8 adequate only")  # fmt: skip
+                "P8 adequate only", "P9", "P10", "P11")  # fmt: skip
 PATTERN_ROWS = [
     (p, "true/false", f"pattern {p} holds for the set (robustness summary.csv: its criterion)")
     for p in MAP_PATTERNS
@@ -18,7 +18,7 @@ PATTERN_ROWS = [
 
 # ---- experiments (python -m sim +experiment=NAME): results/<name>/*.csv -----------------------
 EXPERIMENT_ROWS = [
-    ("pattern", "", "pattern id, P1–P8 (docs/ODD.md §1.2)"),
+    ("pattern", "", "pattern id, P1–P11 (docs/ODD.md §1.2)"),
     ("figure", "", "name of a pattern figure (sim/studies/patterns.py): a share, median, …"),
     ("ci_low", "", "lower end of the 95% interval (Wilson for shares, bootstrap for means)"),
     ("ci_high", "", "upper end of the same interval"),
@@ -121,9 +121,28 @@ SPECIFIC_ROWS = {
                 "open: residents who took part in the last 12 months, months 25+",
             ),
             ("illectronism_decline", "points/year", "open: fall of the illectronic share"),
+            (
+                "techno_literacy_gap",
+                "value units",
+                "P9: techno-push, net value per resident, highest − lowest literacy quintile",
+            ),
+            ("open_literacy_gap", "value units", "P9: the same under open"),
+            ("top1_share", SHARE, "P10: open, last year's contributions by the most active 1%"),
+            ("bottom90_share", SHARE, "P10: open, the same by the least active 90%"),
+            (
+                "contributors_literacy_gap",
+                "difference of literacy",
+                "P10: open, contributors' mean literacy minus residents'",
+            ),
+            (
+                "chart_months_gain",
+                "months",
+                "P11: proactive, months by which two DGAs of five settle below a 0.3 stale share "
+                "before five DGAs of two",
+            ),
             ("seeds_done", "seeds", "seeds of the set that ran without failure"),
             *PATTERN_ROWS,
-            ("pattern", "", "pattern id (P1–P8, with the variants of sim/studies/robustness.py)"),
+            ("pattern", "", "pattern id (P1–P11, with the variants of sim/studies/robustness.py)"),
             ("share", SHARE, "share of the parameter sets where the pattern holds"),
             ("sets", "sets", "parameter sets the share is over"),
             ("criterion", "", "the pattern's criterion, applied to a set's medians over seeds"),
