@@ -190,6 +190,9 @@ def p1_robustness(
 def p2(seeds: Sequence[int], initial: Sequence[float] = INITIAL_STOCKS) -> dict[str, Any]:
     """Proactive pays first (mean flow over the first 20% of months); crossover month; and how
     the lead depends on the initial culture and institutions."""
+    grid = [{"city.initial_culture": c, "city.initial_institutions": q}
+            for c in initial for q in initial]  # fmt: skip
+    prefetch([(k, ch) for k in ("proactive", "open") for ch in ({}, *grid)], seeds, 1)
     out: dict[str, Any] = {}
     pro, ope = runs("proactive", seeds), runs("open", seeds)
     _share(
@@ -250,6 +253,11 @@ def p5(
 ) -> dict[str, Any]:
     """Plateau from resource tension when partnerships multiply (source §3.6: "on atteint un
     certain plateau"); without coordination costs, no plateau within the horizon."""
+    hump_seeds = seeds if hump_seeds is None else hump_seeds
+    staff = [{"resources.staff_hours": h} for h in STAFF_LEVELS]
+    prefetch([("open", ch) for ch in ({}, NO_COORDINATION, *staff)], seeds, 1)
+    prefetch([("open", {"mechanisms.forced_partners": n, "resources.staff_hours": h})
+              for h in (40.0, 80.0) for n in counts], hump_seeds, 1)  # fmt: skip
     out: dict[str, Any] = {}
     ratios = np.array([plateau_ratio(r) for r in runs("open", seeds)])
     free = np.array([plateau_ratio(r) for r in runs("open", seeds, **NO_COORDINATION)])
@@ -271,7 +279,6 @@ def p5(
     }
     out["late_flow_by_staff_hours"] = {h: float(np.median(v)) for h, v in late.items()}
     _share(out, "late_flow_rises_with_hours", (late[20.0] < late[40.0]) & (late[40.0] < late[80.0]))
-    hump_seeds = seeds if hump_seeds is None else hump_seeds
     for hours in (40.0, 80.0):
         curve = [
             float(
@@ -294,6 +301,9 @@ def p5(
 def p6(seeds: Sequence[int], reflexes: Sequence[float] = (0.0, 0.15, 0.5, 1.0)) -> dict[str, Any]:
     """Data detachment (source §3.2): without the update reflex the catalogue goes stale; more
     partnership push crowds out the upkeep."""
+    levels = [{"mechanisms.reflex_override": r} for r in (*reflexes, 0.0)]
+    pushes = [{"parameters.push": v} for v in (0.0, 1.0)]
+    prefetch([("open", ch) for ch in (*levels, *pushes)], seeds, 1)
     out: dict[str, Any] = {}
     stale, knowledge = [], []
     for r in reflexes:
