@@ -147,7 +147,7 @@ def test_the_experiment_calibrates_a_given_prior_sample(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("override", "field"),
-    [("study.tolerance=-1", "study.tolerance"), ("study.patterns=[P9]", "study.patterns"),
+    [("study.tolerance=-1", "study.tolerance"), ("study.patterns=[P12]", "study.patterns"),
      ("study.samples=0", "study.samples"), ("study.name=../x", "study.name")],
 )  # fmt: skip
 def test_bad_study_settings_are_refused_naming_the_field(
