@@ -131,7 +131,7 @@ def test_exclusion_falls_on_the_illectronic_and_service_value_on_users():
 def test_group_columns_are_group_means_and_nan_for_an_empty_group():
     values = np.array([[1.0, 2.0, 3.0, 4.0]])
     groups = np.array([[0, 0, 1, 4]])
-    out = accounts.group_columns(values, groups, "lit")
+    out = accounts.group_columns(values, groups, "lit", 5)
     assert out["net_value_per_resident_lit1"].tolist() == [1.5]
     assert out["net_value_per_resident_lit2"].tolist() == [3.0]
     assert np.isnan(out["net_value_per_resident_lit3"][0])

@@ -79,25 +79,23 @@ def attribute(made: np.ndarray, lost: np.ndarray, weights: np.ndarray,
     participation's value to contributors in proportion to their contributions, exclusion to
     the illectronic and privacy harm to residents by vulnerability. Every weight has mean 1 in
     its run, so the residents' mean is the city's net value."""
-    common = np.zeros(made.shape[0])
-    mine = []
-    for k, who in enumerate(RECEIVERS):
-        value = made[:, k] * (GENERATOR_TO_DIMENSION[k] * weights).sum(axis=1)
-        common, mine = (common + value, mine) if who == "all" else (common, [*mine, (who, value)])
-    for j, who in enumerate(BEARERS):
-        harm = -lost[:, j] * (DESTRUCTION_TO_DIMENSION[j] * weights).sum(axis=1)
-        common, mine = (common + harm, mine) if who == "all" else (common, [*mine, (who, harm)])
+    terms = [(who, made[:, k] * (GENERATOR_TO_DIMENSION[k] * weights).sum(axis=1))
+             for k, who in enumerate(RECEIVERS)]  # fmt: skip
+    terms += [(who, -lost[:, j] * (DESTRUCTION_TO_DIMENSION[j] * weights).sum(axis=1))
+              for j, who in enumerate(BEARERS)]  # fmt: skip
+    common = sum(value for who, value in terms if who == "all")
     net = np.repeat(common[:, None], residents.used.shape[1], axis=1)
-    for who, value in mine:
-        net += value[:, None] * getattr(residents, who)
+    for who, value in terms:
+        if who != "all":
+            net += value[:, None] * getattr(residents, who)
     return net
 
 
-def group_columns(values: np.ndarray, groups: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
-    """`net_value_per_resident_<prefix><g>` (g from 1): the mean of `values` over each group's
-    residents, run by run (NaN for an empty group)."""
+def group_columns(values: np.ndarray, groups: np.ndarray, prefix: str,
+                  k: int) -> dict[str, np.ndarray]:  # fmt: skip
+    """`net_value_per_resident_<prefix><g>` for g = 1…k: the mean of `values` over each of the
+    k groups' residents, run by run (NaN for an empty group)."""
     runs = groups.shape[0]
-    k = QUINTILES if prefix == "lit" else len(AGE_GROUPS)
     flat = (np.arange(runs)[:, None] * k + groups).ravel()
     sums = np.bincount(flat, weights=values.ravel(), minlength=runs * k).reshape(runs, k)
     counts = np.bincount(flat, minlength=runs * k).reshape(runs, k)
@@ -164,7 +162,7 @@ def count(state: State, course: Course, attention: Attention, staff: StaffMonth,
         "contributions_top1_share": residents.top1_share,
         "contributions_bottom90_share": residents.bottom90_share,
         "contributors_literacy_gap": residents.literacy_gap,
-        **group_columns(pop.net_value, pop.literacy_quintile, "lit"),
-        **group_columns(pop.net_value, pop.age_group, "age"),
+        **group_columns(pop.net_value, pop.literacy_quintile, "lit", QUINTILES),
+        **group_columns(pop.net_value, pop.age_group, "age", len(AGE_GROUPS)),
     }
     return {"generators": made, "destruction": lost, "values": values, "state": row}

@@ -205,8 +205,7 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
     pop.trust += c(par.trust_step) * seen * (experience - pop.trust)
     learn(pop, u_answer, offer.implementation, par, mechanisms)
     if offer.breaches.any():  # vulnerable and privacy-minded residents lose more trust (§4.2)
-        vulnerability = (0.5 + (1.0 - pop.literacy)) * (0.5 + pop.privacy_concern)
-        pop.trust -= c(par.breach_trust_drop * offer.breaches) * vulnerability
+        pop.trust -= c(par.breach_trust_drop * offer.breaches) * vulnerability(pop)
     np.clip(pop.trust, 0.0, 1.0, out=pop.trust)
     pull = par.participation_scale * offer.openness * offer.platform
     pop.participated[...] = u_join < -np.expm1(-c(pull) * pop.propensity * pop.trust)
@@ -219,7 +218,6 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
     top, bottom = pop.literacy_quintile == 4, pop.literacy_quintile == 0
     count = _count_rows
     top1, bottom90 = concentration(year)
-    vulnerability = (0.5 + (1.0 - pop.literacy)) * (0.5 + pop.privacy_concern)
     return Outcome(
         users=count(users) / n,
         participation=count(pop.participated) / n,
@@ -236,8 +234,14 @@ def step(pop: Population, offer: Reach, par: Any, mechanisms: Any,
         used=per_mean(users),
         contributed=per_mean(year),
         excluded=per_mean(illectronic),
-        exposed=per_mean(vulnerability),
+        exposed=per_mean(vulnerability(pop)),
     )
+
+
+def vulnerability(pop: Population) -> np.ndarray:
+    """How hard a breach hits each resident: more for the less literate and the privacy-minded
+    (source §4.2); also the weight by which privacy harm is attributed (stage 7)."""
+    return (0.5 + (1.0 - pop.literacy)) * (0.5 + pop.privacy_concern)
 
 
 def concentration(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
