@@ -19,7 +19,6 @@ AGENT_NAMES = ("p9", "p10", "p11")  # sim/studies/agent_patterns.py
 
 def main(replications: int = 30, root: int = 0, robustness: bool = False) -> None:
     seeds = replication_seeds(root, replications)
-    hump_seeds = seeds[: min(8, len(seeds))]
     start = time.perf_counter()
     cases = [c for n in NAMES for c in patterns.cases(n)]
     cases += [c for n in AGENT_NAMES for c in agent_patterns.cases(n)]
@@ -27,7 +26,7 @@ def main(replications: int = 30, root: int = 0, robustness: bool = False) -> Non
     elapsed = time.perf_counter() - start
     print(f"# {replications} paired seeds from root {root}; runs in {elapsed:.0f} s")
     for name in NAMES:
-        kwargs = {"hump_seeds": hump_seeds} if name == "p5" else {}
+        kwargs = {"locate_boundary": True} if name == "p8" else {}
         figures = getattr(patterns, name)(seeds, **kwargs)
         print(f"## {name.upper()}")
         print(json.dumps(_rounded(figures), default=str))

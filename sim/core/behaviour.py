@@ -21,7 +21,14 @@ class Behaviour:
 
     # Infrastructure (stage 6)
     infra_growth: float = _p(
-        0.04, 0.0, 1.0, (0.02, 0.08), "1/month per M€^β", "prototype starting value (assumption)"
+        0.04,
+        0.0,
+        1.0,
+        (0.02, 0.08),
+        "1/month per M€^β",
+        "Angers 2020–25 (≈57% of the planned equipment connected at 3.5 years, ≈80% at 5, at "
+        "≈1.1 M€/month), read as I, gives 0.03–0.08; IT overruns of 27–37% (Flyvbjerg & Budzier "
+        "2011; Cour des comptes 2020) keep the lower tail (docs/ODD.md §10, item 11)",
     )
     budget_returns: float = _p(
         0.6,
@@ -29,7 +36,9 @@ class Behaviour:
         2.0,
         (0.5, 1.0),
         "exponent β",
-        "diminishing returns of deployment spending (assumption)",
+        "assumption: no measurement on cities; the one analogy, COCOMO II's schedule multipliers "
+        "(Boehm et al. 2000), gives β ≈ 1 below a programme's nominal spending rate and "
+        "0.45–0.55 above it (docs/ODD.md §10, item 11)",
     )
     infra_decay: float = _p(
         0.0104,

@@ -20,7 +20,12 @@ PATTERN_ROWS = [
 EXPERIMENT_ROWS = [
     ("pattern", "", "pattern id, P1–P11 (docs/ODD.md §1.2)"),
     ("figure", "", "name of a pattern figure (sim/studies/patterns.py): a share, median, …"),
-    ("ci_low", "", "lower end of the 95% interval (Wilson for shares, bootstrap for means)"),
+    (
+        "ci_low",
+        "",
+        "lower end of the 95% interval (Wilson for shares, bootstrap for means, "
+        "order statistics for P8's h*)",
+    ),
     ("ci_high", "", "upper end of the same interval"),
     ("comparison", "", "which pair the row compares: challenger_vs_reference"),
     ("budget", "M€/month", "the grid's budget (resources.budget)"),
@@ -57,6 +62,26 @@ EXPERIMENT_ROWS = [
     ("mu_star_conf", "output units", "half-width of μ*'s 95% bootstrap interval"),
     ("sigma", "output units", "Morris standard deviation of the elementary effects (σ)"),
     ("rank", "rank", "rank by μ* within the output (1 = most influential)"),
+    (
+        "futures_from",
+        "",
+        "P8 boundary: default (paired seeds), open_costs_removed or ensemble:NAME",
+    ),
+    ("dga_hours", "h/DGA/month", "the DGA attention at which P8's boundary is located"),
+    (
+        "h_star",
+        "h/department/month",
+        "P8's boundary: below it phased ≥ combined in ≥ 70% of futures (±inf: outside [10, 160])",
+    ),
+    ("futures", "count", "paired futures (seed, or seed and parameter set) behind h*"),
+    ("share_below_bracket", SHARE, "futures in which combined wins already at 10 h"),
+    ("share_above_bracket", SHARE, "futures in which phased ≥ combined still at 160 h"),
+    ("future", "index", "the paired future (replication k: seed k, and set k of the ensemble)"),
+    (
+        "switch",
+        "h/department/month",
+        "staff level at which combined starts to beat phased in this future (bisection)",
+    ),
     ("S1", SHARE, "Sobol first-order index"),
     ("S1_conf", SHARE, "half-width of S1's 95% interval"),
     ("ST", SHARE, "Sobol total-order index"),

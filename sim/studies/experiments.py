@@ -39,6 +39,7 @@ from sim.runs.files import write_json
 from sim.runs.jobspec import plain_data
 from sim.runs.provenance import provenance
 from sim.studies import (  # noqa: F401  (registers P1–P8, oat, robustness, calibration, ...)
+    boundary,
     calibration,
     pattern_experiments,
     patterns,

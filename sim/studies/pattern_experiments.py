@@ -68,9 +68,10 @@ def _draw(name: str, ax: Any, seeds: list[int], figures: dict[str, Any]) -> None
         ax.set_xlabel("month a stock reaches half its final level")
         ax.legend()
     elif name == "p5":
-        for hours in (40, 80):
-            curve = figures[f"hump_{hours}h"]
-            ax.plot(list(curve), list(curve.values()), marker="o", label=f"{hours} h staff")
+        for key, label in (("hump_40h", "40 h staff"), ("hump_80h", "80 h staff"),
+                           ("hump_no_coordination", "40 h, no coordination costs")):  # fmt: skip
+            curve = figures[key]
+            ax.plot(list(curve), list(curve.values()), marker="o", label=label)
         ax.set_xlabel("forced partner count")
         ax.set_ylabel("median cumulative value (open)")
         ax.legend()
@@ -94,7 +95,7 @@ def _pattern(ctx: Context, name: str) -> pd.DataFrame:
     patterns.prefetch(patterns.cases(name), seeds, ctx.jobs)
     kwargs = {}
     if name == "p5":
-        kwargs["hump_seeds"] = seeds[: int(ctx.study.get("hump_replications", 8))]
+        kwargs["hump_seeds"] = seeds[: int(ctx.study.get("hump_replications", len(seeds)))]
     figures = getattr(patterns, name)(seeds, **kwargs)
     table = pattern_table(figures)
     table.insert(0, "pattern", name.upper())

@@ -30,6 +30,7 @@ from sim.core.sections import parameter_rows
 from sim.runs import presets
 from sim.runs.runner import run
 from sim.runs.tasks import completed, run_tasks
+from sim.studies import boundary
 
 PRESETS = ("proactive", "open", "phased", "combined")
 PLATEAU = 0.3  # P5: a slope ratio at or below this is a plateau
@@ -48,7 +49,8 @@ READY_INFRASTRUCTURE = {"city.initial_infrastructure": 0.8}
 NO_COORDINATION = {"mechanisms.coordination_costs": False}
 NO_PAIRWISE = {"mechanisms.pairwise_coordination": False}
 TECHNO_PUSH = {"mechanisms.mediation": False}
-FORCED_COUNTS = (0, 4, 8, 12, 16, 20, 24, 32)
+FORCED_COUNTS = (0, 4, 8, 16, 32, 48)  # MODEL.md §7 rev. 3
+HUMP_HOURS = (40.0, 80.0)  # staff hours at which the hump is traced (the optimum must rise)
 BREACH_LEVELS = ({}, {"parameters.breach_hazard": 0.001}, {"parameters.breach_hazard": 0.02})
 STAFF_LEVELS = (20.0, 40.0, 80.0)
 INITIAL_STOCKS = (0.0, 0.1, 0.2, 0.3)
@@ -246,55 +248,83 @@ def p4(seeds: Sequence[int]) -> dict[str, Any]:
 
 
 # ---- P5 ------------------------------------------------------------------------------------------
+def hump(kind: str, seeds: Sequence[int], counts: Sequence[int], **changes: Any) -> np.ndarray:
+    """Cumulative value at month 144 per seed (rows) and forced partner count (columns)."""
+    return np.column_stack(
+        [finals(kind, seeds, **{"mechanisms.forced_partners": n, **changes}) for n in counts]
+    )
+
+
 def p5(
     seeds: Sequence[int],
     hump_seeds: Sequence[int] | None = None,
     counts: Sequence[int] = FORCED_COUNTS,
 ) -> dict[str, Any]:
     """Plateau from resource tension when partnerships multiply (source §3.6: "on atteint un
-    certain plateau"); without coordination costs, no plateau within the horizon."""
+    certain plateau"), tested where the cause acts: on the partner axis (MODEL rev. 3).
+
+    With coordination costs, value against a forced partner count is hump-shaped in each seed
+    (an interior optimum that rises with staff hours); without them the largest count is best,
+    the late flow is higher and more partners are active at the end. The plateau in time is
+    reported with its decomposition: part of it is the stocks' saturation, which coordination
+    costs do not cause, so it is measured, not required of the counterfactual.
+    """
     hump_seeds = seeds if hump_seeds is None else hump_seeds
     staff = [{"resources.staff_hours": h} for h in STAFF_LEVELS]
     prefetch([("open", ch) for ch in ({}, NO_COORDINATION, *staff)], seeds, 1)
-    prefetch([("open", {"mechanisms.forced_partners": n, "resources.staff_hours": h})
-              for h in (40.0, 80.0) for n in counts], hump_seeds, 1)  # fmt: skip
+    forced = [{"mechanisms.forced_partners": n} for n in counts]
+    prefetch([("open", {**f, "resources.staff_hours": h}) for h in HUMP_HOURS for f in forced]
+             + [("open", {**f, **NO_COORDINATION}) for f in forced], hump_seeds, 1)  # fmt: skip
     out: dict[str, Any] = {}
+    _plateau_in_time(out, seeds)
+    _late_flow(out, seeds)
+    last = len(counts) - 1
+    for hours in HUMP_HOURS:
+        values = hump("open", hump_seeds, counts, **{"resources.staff_hours": hours})
+        best = values.argmax(axis=1)
+        _share(out, f"interior_optimum_{int(hours)}h", (best > 0) & (best < last))
+        out[f"hump_{int(hours)}h"] = dict(
+            zip(counts, np.median(values, axis=0).tolist(), strict=True)
+        )
+        out[f"optimum_{int(hours)}h"] = float(np.median(np.asarray(counts)[best]))
+    free = hump("open", hump_seeds, counts, **NO_COORDINATION)
+    _share(out, "no_coordination_optimum_at_largest", free.argmax(axis=1) == last)
+    out["hump_no_coordination"] = dict(zip(counts, np.median(free, axis=0).tolist(), strict=True))
+    return out
+
+
+def _plateau_in_time(out: dict[str, Any], seeds: Sequence[int]) -> None:
+    """The time plateau and how much of its flattening the coordination costs explain."""
     ratios = np.array([plateau_ratio(r) for r in runs("open", seeds)])
     free = np.array([plateau_ratio(r) for r in runs("open", seeds, **NO_COORDINATION)])
     _share(out, "plateau", ratios <= PLATEAU)
     _share(out, "no_coordination_no_plateau", free > NO_PLATEAU)
     out["plateau_ratio_median"] = float(np.median(ratios))
     out["no_coordination_ratio_median"] = float(np.median(free))
+    # Flattening is 1 − ratio; the share coordination costs cause is what removing them undoes.
+    flattening = 1.0 - out["plateau_ratio_median"]
+    undone = out["no_coordination_ratio_median"] - out["plateau_ratio_median"]
+    out["flattening_share_from_coordination"] = float(undone / flattening)
     out["late_load_median"] = float(
         np.median([r["load"].iloc[-36:].mean() for r in runs("open", seeds)])
     )
+
+
+def _late_flow(out: dict[str, Any], seeds: Sequence[int]) -> None:
+    """Late flow (last 24 months) against staff hours, and with coordination costs removed."""
     late = {
-        h: np.array(
-            [
-                r["value_flow"].iloc[-24:].mean()
-                for r in runs("open", seeds, **{"resources.staff_hours": h})
-            ]
-        )
-        for h in STAFF_LEVELS
+        h: np.array([r["value_flow"].iloc[-24:].mean() for r in runs("open", seeds, **ch)])
+        for h, ch in ((h, {"resources.staff_hours": h}) for h in STAFF_LEVELS)
     }
     out["late_flow_by_staff_hours"] = {h: float(np.median(v)) for h, v in late.items()}
     _share(out, "late_flow_rises_with_hours", (late[20.0] < late[40.0]) & (late[40.0] < late[80.0]))
-    for hours in (40.0, 80.0):
-        curve = [
-            float(
-                np.median(
-                    finals(
-                        "open",
-                        hump_seeds,
-                        **{"mechanisms.forced_partners": n, "resources.staff_hours": hours},
-                    )
-                )
-            )
-            for n in counts
-        ]
-        out[f"hump_{int(hours)}h"] = dict(zip(counts, curve, strict=True))
-        out[f"optimum_{int(hours)}h"] = counts[int(np.argmax(curve))]
-    return out
+    base, free = runs("open", seeds), runs("open", seeds, **NO_COORDINATION)
+    flow = [np.array([r["value_flow"].iloc[-24:].mean() for r in rs]) for rs in (base, free)]
+    partners = [np.array([r["partners"].iloc[-1] for r in rs]) for rs in (base, free)]
+    _share(out, "no_coordination_higher_late_flow", flow[1] > flow[0])
+    _share(out, "no_coordination_more_partners", partners[1] > partners[0])
+    out["partners_at_end_median"] = float(np.median(partners[0]))
+    out["no_coordination_partners_at_end_median"] = float(np.median(partners[1]))
 
 
 # ---- P6 ------------------------------------------------------------------------------------------
@@ -381,17 +411,39 @@ def breach_exposure(seeds: Sequence[int]) -> dict[str, Any]:
 
 
 # ---- P8 ------------------------------------------------------------------------------------------
-def p8(seeds: Sequence[int]) -> dict[str, Any]:
-    """The recommendation (source §4.1): combine from the start with appropriate resources —
-    with tight resources, phasing does at least as well."""
-    prefetch(cases("p8"), seeds, 1)  # stepped together: faster per run
+UNDER_RESOURCED = {"resources.budget": 0.4, "resources.dga_hours": 30.0,
+                   "resources.staff_hours": 12.0}  # P8 rev. 3: a level below h*  # fmt: skip
+
+
+def p8(seeds: Sequence[int], locate_boundary: bool = False) -> dict[str, Any]:
+    """The recommendation (source §4.1): combine from the start *giving openness the resources
+    it needs*. With adequate resources combining wins; short of staff hours (budget 0.4, 30 h
+    per DGA, 12 h per department) phasing does at least as well, and only because of
+    openness's own costs: without them combining wins there too. `locate_boundary` also finds
+    h* at budget 0.4 (sim/studies/boundary.py; `+experiment=boundary` does every budget)."""
+    free = {**UNDER_RESOURCED, **boundary.OPEN_COSTS_REMOVED}
+    prefetch(cases("p8") + [(k, ch) for k in ("combined", "phased") for ch in (free,)], seeds, 1)
     out: dict[str, Any] = {}
     adequate = finals("combined", seeds) - finals("phased", seeds)
     tight = finals("combined", seeds, **TIGHT) - finals("phased", seeds, **TIGHT)
+    short = finals("combined", seeds, **UNDER_RESOURCED) - finals(
+        "phased", seeds, **UNDER_RESOURCED
+    )
+    costless = finals("combined", seeds, **free) - finals("phased", seeds, **free)
     _share(out, "adequate_combined_beats_phased", adequate > 0)
     _share(out, "tight_phased_at_least_combined", tight <= 0)
+    _share(out, "under_resourced_phased_at_least_combined", short <= 0)
+    _share(out, "open_costs_removed_combined_beats_phased", costless > 0)
     out["adequate_median_gap"] = float(np.median(adequate))
     out["tight_median_gap"] = float(np.median(tight))
+    out["under_resourced_median_gap"] = float(np.median(short))
+    out["open_costs_removed_median_gap"] = float(np.median(costless))
+    if locate_boundary:
+        futures = [({}, int(s)) for s in seeds]
+        table, _ = boundary.locate(futures, lambda k, **ch: case_config(k, ch), 1, (0.4,))
+        row = table.iloc[0]
+        out["h_star_at_0.4"] = float(row["h_star"])
+        out["h_star_at_0.4_ci"] = (float(row["ci_low"]), float(row["ci_high"]))
     return out
 
 
@@ -411,11 +463,16 @@ def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
             (k, ch) for k in ("phased", "open") for ch in (NO_PREREQUISITE, READY_INFRASTRUCTURE)
         ],
         "p5": [("open", NO_COORDINATION)]
-        + [("open", {"resources.staff_hours": h}) for h in STAFF_LEVELS],
+        + [("open", {"resources.staff_hours": h}) for h in STAFF_LEVELS]
+        + [
+            ("open", {"mechanisms.forced_partners": n, **ch})
+            for n in FORCED_COUNTS
+            for ch in (*({"resources.staff_hours": h} for h in HUMP_HOURS), NO_COORDINATION)
+        ],
         "p6": [("open", {"mechanisms.reflex_override": r}) for r in (0.0, 0.15, 0.5, 1.0)]
         + [("open", {"parameters.push": v}) for v in (0.0, 1.0)],
         "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})]
         + [(k, ch) for k in PRESETS for ch in BREACH_LEVELS],
-        "p8": [(k, TIGHT) for k in ("combined", "phased")],
+        "p8": [(k, ch) for k in ("combined", "phased") for ch in (TIGHT, UNDER_RESOURCED)],
     }
     return base + extra.get(name, [])

@@ -19,6 +19,7 @@ STUDY = {
     "p8": ["study.budgets=[0.4,1.0]", "study.staff_hours=[20,40]"],
     "plateau": ["study.scenarios=[proactive,open]"],
     "p2": ["replications=2"],
+    "boundary": ["study.budgets=[0.4]", "study.steps=2", "study.ensemble=null"],
 }
 
 
