@@ -54,7 +54,9 @@ def configuration(study: Study) -> dict[str, Any]:
             "sets": study.scenario_files.get(name, {}),
         }
     levels = {lv: study.resources_of(lv) for lv in study.by_budget}
-    ensemble = {"ensemble": study.ensemble} if study.ensemble else {}
+    extra: dict[str, Any] = {"ensemble": study.ensemble} if study.ensemble else {}
+    if study.outside_plausible:  # what the caveat quotes: value, plausible range, scenarios
+        extra["outside_plausible"] = study.outside_plausible
     return {
         "command": " ".join(study.command),
         "settings": study.settings,
@@ -65,7 +67,7 @@ def configuration(study: Study) -> dict[str, Any]:
             "replications": [int(s) for s in study.seeds],
             "sensitivity": [int(s) for s in study.sensitivity_seeds],
         },
-        **ensemble,
+        **extra,
         "software": software(),
     }
 

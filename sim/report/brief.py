@@ -5,11 +5,17 @@ first at the end of the horizon under the study's resources; its conditions come
 ranking under the other resource levels the comparison reran (and from the earlier horizons);
 how sure the brief is, is the share of paired simulated futures in which it is ahead of the
 runner-up, said in the IPCC's calibrated likelihood words (defined in the glossary).
+
+Honest about time: two scenarios whose paired gap ranges over zero in nine futures out of ten
+are a tie, at any horizon and resource level, and neither is named first; when the runner-up
+gained on the recommended scenario over the last year, page 1 says so and gives the month a
+straight line through that trend would cross (`trend_*` rows of the summary).
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -51,9 +57,31 @@ def plain(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def leaders(study: Study, numbers: Numbers, level: str) -> dict[int, str]:
-    """The scenario ranked first at each horizon."""
-    return {h: numbers.ranking(level, study.scenarios, h)[0] for h in study.horizons}
+def tied(numbers: Numbers, level: str, a: str, b: str, month: int) -> bool:
+    """Whether the paired gap between `a` and `b` ranges over zero in nine futures out of ten
+    (its 5th to 95th percentile): then the brief calls it a tie and names neither first, since a
+    coin flip (29 of 50 ahead) read as a ranking would name a leader the futures do not support."""
+    lead, other, low = numbers.pair(level, a, b, month, "diff_p05")
+    return low <= 0 <= numbers.get(level, lead, other, month, "diff_p95")
+
+
+def first_of(study: Study, numbers: Numbers, level: str, month: int) -> str | None:
+    """The scenario ranked first at `month`, or None when it is tied with the second."""
+    first, second = numbers.ranking(level, study.scenarios, month)[:2]
+    return None if tied(numbers, level, first, second, month) else first
+
+
+def leaders(study: Study, numbers: Numbers, level: str) -> dict[int, str | None]:
+    """The scenario first at each horizon (None: the first two are tied)."""
+    return {h: first_of(study, numbers, level, h) for h in study.horizons}
+
+
+def tied_pair(study: Study, numbers: Numbers, level: str, month: int) -> tuple[str, str]:
+    """The first two at `month` in the study's order: a tie has no first, and the same two
+    read alike wherever they tie."""
+    pair = set(numbers.ranking(level, study.scenarios, month)[:2])
+    a, b = (x for x in study.scenarios if x in pair)
+    return a, b
 
 
 def resource_details(tags: Tagger, level: str) -> str:
@@ -68,46 +96,56 @@ def resource_details(tags: Tagger, level: str) -> str:
 
 
 def horizon_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> str:
-    """When the recommended scenario leads (and who leads before it does)."""
-    lang, lead = tags.lang, leaders(study, numbers, study.resources)
+    """When the recommended scenario leads, who leads before it does, and when it is a tie."""
+    lang, level = tags.lang, study.resources
+    lead = leaders(study, numbers, level)
     if set(lead.values()) == {rec}:
         return lang.h("rec.leads_all", rec=scenario(lang, rec), horizons=tags.horizons(list(lead)))
+    groups: dict[str | tuple[str, str], list[int]] = {}  # a leader, or a tied two
+    for month, name in lead.items():
+        groups.setdefault(name or tied_pair(study, numbers, level, month), []).append(month)
     segments = []
-    for name in dict.fromkeys(lead.values()):
-        months = [m for m, x in lead.items() if x == name]
-        segments.append(
-            lang.h("rec.segment", option=scenario(lang, name), horizons=tags.horizons(months))
-        )
-    return lang.h("rec.lead_changes", segments=lang.semicolons(segments))
+    for key, months in groups.items():
+        when = tags.horizons(months)
+        if isinstance(key, str):
+            segments.append(lang.h("rec.segment", option=scenario(lang, key), horizons=when))
+        else:
+            names = {"a": scenario(lang, key[0]), "b": scenario(lang, key[1])}
+            segments.append(lang.h("rec.segment_tie", horizons=when, **names))
+    if len(groups) == 1:  # one tie throughout
+        return lang.h("rec.ties_all", segments=segments[0])
+    intro = "rec.lead_changes" if None not in lead.values() else "rec.over_time"
+    return lang.h(intro, segments=lang.semicolons(segments))
 
 
 def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -> str:
-    """Which scenario comes first at the end under each resource level: the condition."""
+    """Which scenario comes first at the end under each resource level (or which two are tied
+    there): the condition of the recommendation."""
     lang, final = tags.lang, study.months
     if len(study.levels) == 1:
         return lang.h("rec.no_sensitivity")
-    first = {lv: numbers.ranking(lv, study.scenarios, final)[0] for lv in study.by_budget}
+    first = {lv: first_of(study, numbers, lv, final) for lv in study.by_budget}
     same = [lv for lv, x in first.items() if x == rec]
     if len(same) == len(first):
         names = lang.join(esc(lang.level(lv)) for lv in same)
         return lang.h(
             "rec.all_levels", rec=scenario(lang, rec), levels=names, horizon=tags.horizon(final)
         )
-    names = lang.join((esc(lang.level(lv)) for lv in same), "or")
-    others = [
-        lang.h(
-            "cond.other",
-            level=esc(lang.level(lv)),
-            details=resource_details(tags, lv),
-            option=scenario(lang, x),
-        )
-        for lv, x in first.items()
-        if x != rec
-    ]
+    others = []
+    for lv, x in first.items():
+        where = {"level": esc(lang.level(lv)), "details": resource_details(tags, lv)}
+        if x is None:
+            a, b = tied_pair(study, numbers, lv, final)
+            others.append(lang.h("cond.tie", **where, a=scenario(lang, a), b=scenario(lang, b)))
+        elif x != rec:
+            others.append(lang.h("cond.other", **where, option=scenario(lang, x)))
+    if not same:
+        return lang.h("rec.condition_none", horizon=tags.horizon(final),
+                      others=lang.semicolons(others))  # fmt: skip
     return lang.h(
         "rec.condition",
         rec=scenario(lang, rec),
-        levels=names,
+        levels=lang.join((esc(lang.level(lv)) for lv in same), "or"),
         horizon=tags.horizon(final),
         others=lang.semicolons(others),
     )
@@ -153,7 +191,7 @@ def sure_cell(tags: Tagger, level: str, first: str, second: str, month: int) -> 
     if ahead == 0 and behind == 0:
         return lang.h("rank.level_cell", total=tags.futures(level, first, second, month))
     return lang.h(
-        "rank.sure_cell",
+        "rank.tie_cell" if tied(tags.numbers, level, first, second, month) else "rank.sure_cell",
         word=likelihood_word(lang, share, total),
         count=count,
         total=tags.futures(level, first, second, month),
@@ -169,30 +207,57 @@ def likelihood_word(lang: Lang, share: float, futures: int) -> str:
     )
 
 
-def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
+def headline(study: Study, numbers: Numbers, tags: Tagger, rec: str, runner: str) -> str:
+    """The recommendation's first sentence: a firm one only when the recommended scenario is
+    ahead in most futures, there are enough futures to say so, and the gap is not a tie."""
     lang, level, final = tags.lang, study.resources, study.months
-    rec, runner = numbers.ranking(level, study.scenarios, final)[:2]
     _, share, total = tags.ahead(level, rec, runner, final)
-    term = likelihood_key(share, total)
-    lead, other, low = numbers.pair(level, rec, runner, final, "diff_ci_low")
-    high = numbers.get(level, lead, other, final, "diff_ci_high")
-    if share >= CLEAR and term in SURE and low <= 0 <= high:  # ahead often, by maybe nothing
-        head = lang.h(
-            "rec.tie", a=scenario(lang, rec), b=scenario(lang, runner),
-            low=tags.num(level, lead, other, final, "diff_ci_low"),
-            high=tags.num(level, lead, other, final, "diff_ci_high"),
-        )  # fmt: skip
-    elif share >= CLEAR and term in SURE:
-        head = lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
-    elif share >= CLEAR:  # ahead in most futures, but too few futures to say how sure
-        head = lang.h("rec.too_few", a=scenario(lang, rec), b=scenario(lang, runner))
-    else:
-        head = lang.h("rec.no_clear", a=scenario(lang, rec), b=scenario(lang, runner))
+    names = {"a": scenario(lang, rec), "b": scenario(lang, runner)}
+    if share >= CLEAR and likelihood_key(share, total) not in SURE:
+        return lang.h("rec.too_few", **names)  # ahead in most futures, but too few futures
+    if share >= CLEAR and tied(numbers, level, rec, runner, final):  # ahead often, not always
+        return lang.h("rec.tie", **names)  # the gap's range follows (certainty_sentences)
+    if share >= CLEAR:
+        return lang.h("rec.headline", rec=scenario(lang, rec), horizon=tags.horizon(final))
+    return lang.h("rec.no_clear", **names)
+
+
+def trend_sentence(
+    study: Study, numbers: Numbers, tags: Tagger, rec: str, runner: str
+) -> list[str]:
+    """When the runner-up gained on the recommended scenario over the last year, say so and give
+    the month a straight line through that trend would cross zero: the verdict at the horizon
+    may be a snapshot just before a reversal."""
+    lang, level, final = tags.lang, study.resources, study.months
+    lead, other, cross = numbers.pair(level, rec, runner, final, "trend_crossover_month")
+    if lead != rec or not math.isfinite(cross):
+        return []
+
+    def num(stat: str) -> str:
+        return tags.num(level, lead, other, final, stat)
+
     return [
-        head,
+        lang.h(
+            "rec.closing",
+            rec=scenario(lang, rec),
+            runner=scenario(lang, runner),
+            months=num("trend_months"),
+            slope=tags.points(level, lead, other, final, "trend_slope_median"),
+            count=num("trend_closing_count"),
+            total=tags.futures(level, rec, runner, final),
+            month=num("trend_crossover_month"),
+        )
+    ]
+
+
+def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
+    rec, runner = numbers.ranking(study.resources, study.scenarios, study.months)[:2]
+    return [
+        headline(study, numbers, tags, rec, runner),
         horizon_sentence(study, numbers, tags, rec),
         condition_sentence(study, numbers, tags, rec),
         *certainty_sentences(study, numbers, tags, rec, runner),
+        *trend_sentence(study, numbers, tags, rec, runner),
     ]
 
 
@@ -297,7 +362,8 @@ def tradeoff_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
 
 
 def caveats(study: Study, tags: Tagger) -> list[str]:
-    """The caveats box: calibration, comparisons not forecasts, what the uncertainty covers."""
+    """The caveats box: calibration, comparisons not forecasts, what the uncertainty covers, and
+    any input the study set outside its plausible range."""
     lang = tags.lang
     n = tags.inp("settings.replications")
     kind = "ensemble" if study.parameter_sets > 1 else "chance"
@@ -307,7 +373,30 @@ def caveats(study: Study, tags: Tagger) -> list[str]:
         ("uncertainty", lang.h(f"caveat.uncertainty.{kind}", n=n)),
         ("units", lang.h("caveat.units")),
     ]
+    items += [("plausible", text) for text in outside_plausible(study, tags)]
     return [f"<strong>{lang.h(f'caveat.{k}.title')}</strong> {text}" for k, text in items]
+
+
+def outside_plausible(study: Study, tags: Tagger) -> list[str]:
+    """One line per field set outside its plausible range (allowed, so not refused: the advisor
+    may mean it, but the results there extrapolate beyond the evidence behind the model)."""
+    lang, out = tags.lang, []
+    for section, fields in study.outside_plausible.items():
+        for name in fields:
+            dotted, key = f"{section}.{name}", f"outside_plausible.{section}.{name}"
+            code = f"<code>{esc(dotted)}</code>"  # as the command line spells it
+            words = f"field.{dotted}"
+            out.append(
+                lang.h(
+                    "caveat.plausible",
+                    field=esc(lang.t(words)) if lang.has(words) else code,
+                    path=code,
+                    value=tags.inp(f"{key}.value"),
+                    low=tags.inp(f"{key}.low"),
+                    high=tags.inp(f"{key}.high"),
+                )
+            )
+    return out
 
 
 def subtitle(study: Study, tags: Tagger) -> str:

@@ -208,7 +208,15 @@ def likelihood_key(share: float, futures: int) -> str:
 
 
 # ---- formats of the summary's statistics ---------------------------------------------------------
-COUNTS = ("replications", "ahead_count", "behind_count", "crossover_count", "plateau_count")
+COUNTS = (
+    "replications",
+    "ahead_count",
+    "behind_count",
+    "crossover_count",
+    "plateau_count",
+    "trend_months",
+    "trend_closing_count",
+)
 
 
 def format_stat(lang: Lang, stat: str, value: float) -> str:
@@ -221,7 +229,7 @@ def format_stat(lang: Lang, stat: str, value: float) -> str:
         return lang.p_value(value)
     if stat == "effect_size":
         return lang.number(value, 2)
-    if stat.startswith("crossover_"):
+    if stat.startswith("crossover_") or stat == "trend_crossover_month":
         return lang.number(value, 0)
     if stat.endswith("share") or "_share_" in stat:
         return lang.percent(value)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from sim.core.config import ConfigError, ModelConfig
+from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
 from sim.report import Written, write_report
 from sim.report.lang import check_language
 from sim.report.study import Study, scenario_note
@@ -70,6 +70,8 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     for name in wanted:
         if name not in levels:
             raise ConfigError("sensitivity_resources", name, f"one of {sorted(levels)}")
+    wanted = {*wanted, *neighbours(model["resources"])}  # the levels either side, always
+    wanted = [name for name in presets.resource_level_names() if name in wanted]  # by budget
     n_sens = data.get("sensitivity_replications")
     if n_sens is None:
         n_sens = min(int(data["replications"]), SENSITIVITY_CAP)
@@ -109,6 +111,44 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     )
 
 
+def neighbours(resources: Mapping[str, Any]) -> list[str]:
+    """The resource levels on either side of the base (by budget), which every resource check
+    includes: a condition "with fewer resources, X comes first" needs the next level down.
+
+    A base that is itself a level has its neighbours in the budget order; a custom base has the
+    nearest level below and above its budget, and any level of the same budget.
+    """
+    order = presets.resource_level_names()  # by budget
+    levels = presets.resource_levels()
+    base = presets.level_name(dict(resources))
+    if base in order:
+        i = order.index(base)
+        return [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
+    budget = resources.get("budget", 0)
+    below = [n for n in order if levels[n].get("budget", 0) < budget][-1:]
+    same = [n for n in order if levels[n].get("budget", 0) == budget]
+    above = [n for n in order if levels[n].get("budget", 0) > budget][:1]
+    return [*below, *same, *above]
+
+
+def outside_plausible(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Fields some scenario sets outside its plausible range (allowed, so not refused): section
+    -> field -> the value (of the first such scenario), the range and the scenarios concerned."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    values = {name: flatten(config.to_dict()) for name, config in configs.items()}
+    for path, (low, high) in plausible_ranges().items():
+        names = [n for n, v in values.items() if not low <= v[path] <= high]
+        if names:
+            section, field = path.split(".", 1)
+            out.setdefault(section, {})[field] = {
+                "value": values[names[0]][path],
+                "low": low,
+                "high": high,
+                "scenarios": names,
+            }
+    return out
+
+
 def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
     """The study a report is written from: the plan's choices and the runs they gave."""
     levels = presets.resource_levels()
@@ -126,6 +166,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         command=list(command),
         scenario_notes={name: scenario_note(name) for name in plan.scenarios},
         ensemble=plan.ensemble.record() if plan.ensemble is not None else {},
+        outside_plausible=outside_plausible(plan.configs),
     )
 
 

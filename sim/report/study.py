@@ -27,6 +27,7 @@ BOOTSTRAP_SEED = 20240605  # fixed: the same runs give the same intervals
 CONFIDENCE = 0.95  # level of the bootstrap intervals
 PLATEAU_THRESHOLD = 0.3  # P5: last-quarter slope ≤ 0.3 × peak slope = levelled off
 PLATEAU_WINDOW = 12  # months: plateau level = mean monthly flow over the final year
+TREND_WINDOW = 12  # months: the gap's trend at the end is its change over the final year
 
 RUNS_COLUMNS = (
     "resources",
@@ -74,6 +75,8 @@ class Study:
     command: list[str] = field(default_factory=list)
     scenario_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
     ensemble: dict[str, Any] = field(default_factory=dict)  # ensemble= drawn from (provenance)
+    # section -> field -> {value, low, high, scenarios}: inputs outside their plausible range
+    outside_plausible: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def parameter_sets(self) -> int:
@@ -198,6 +201,34 @@ def crossover_statistics(runs: pd.DataFrame, leader: str, other: str) -> dict[st
     }
 
 
+def trend_statistics(runs: pd.DataFrame, leader: str, other: str, final: int) -> dict[str, float]:
+    """Where the gap is heading at the end: a verdict read at the last month can be a snapshot
+    just before a reversal, so the brief also reads the gap's change over the final year.
+
+    Per paired future, the gap's slope is its change over the last TREND_WINDOW months (or the
+    whole horizon, if shorter) per month: the leader's monthly value minus the other's, averaged.
+    `trend_crossover_month` extends the typical gap in a straight line at the typical slope (a
+    linear extrapolation, not a simulation); empty unless the leader is ahead and losing ground.
+    """
+    start = max(final - TREND_WINDOW, int(runs["month"].min()))
+    end_values = values_at(runs, "value_cumulative", final)
+    gap_end = (end_values[leader] - end_values[other]).to_numpy()
+    if start >= final:
+        slope = np.full(gap_end.shape, math.nan)
+    else:
+        start_values = values_at(runs, "value_cumulative", start)
+        gap_start = (start_values[leader] - start_values[other]).to_numpy()
+        slope = (gap_end - gap_start) / (final - start)
+    gap, typical = float(np.median(gap_end)), float(np.median(slope))
+    closing = gap > 0 and typical < 0
+    return {
+        "trend_months": float(final - start),
+        "trend_slope_median": typical,
+        "trend_closing_count": float((slope < 0).sum()),
+        "trend_crossover_month": final + gap / -typical if closing else math.nan,
+    }
+
+
 def _plateau_ratio(run: pd.DataFrame) -> float:
     if len(run) < 2 * PLATEAU_WINDOW:
         return math.nan
@@ -287,6 +318,7 @@ def summary_table(study: Study) -> pd.DataFrame:
         for a, b in study.pairs:
             lead, other = leader_of(table[a], table[b], a, b)
             add(level, lead, other, final, crossover_statistics(runs, lead, other))
+            add(level, lead, other, final, trend_statistics(runs, lead, other, final))
     return pd.DataFrame(
         rows, columns=["resources", "scenario", "versus", "month", "statistic", "value"]
     )

@@ -59,7 +59,7 @@ def test_sensitivity_skips_the_main_level() -> None:
     )
     p = plan(cfg)
     assert p.resources == "tight"
-    assert list(p.sensitivity) == ["generous"]
+    assert list(p.sensitivity) == ["adequate", "generous"]  # the level above tight, always
     assert len(p.sensitivity_seeds) == 20 and p.sensitivity_seeds == p.seeds[:20]
 
 
@@ -77,3 +77,39 @@ def test_by_default_every_other_level_is_checked(base: str, others: list[str]) -
 def test_english_is_the_default_language() -> None:
     assert plan(compose_config(SMALL)).language == "en"
     assert plan(compose_config([*SMALL, "language=fr"])).language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "checked"),
+    [
+        (["resources=generous", "sensitivity_resources=[tight]"], ["tight", "adequate"]),
+        (["resources=adequate", "sensitivity_resources=[]"], ["tight", "generous"]),
+        (["resources=tight", "sensitivity_resources=[generous]"], ["adequate", "generous"]),
+        (["resources.staff_hours=10", "sensitivity_resources=[]"], ["tight", "adequate",
+                                                                    "generous"]),
+        (["resources.budget=0.7", "sensitivity_resources=[]"], ["tight", "adequate"]),
+    ],
+)  # fmt: skip
+def test_an_explicit_resource_check_still_includes_the_levels_either_side(
+    overrides: list[str], checked: list[str]
+) -> None:
+    """The levels on either side of the base are always rerun (issue #25); a custom base has the
+    nearest level below and above its budget, and the level of the same budget."""
+    p = plan(compose_config([*overrides, "replications=4", "months=12"]))
+    assert list(p.sensitivity) == checked
+
+
+def test_a_value_outside_its_plausible_range_is_recorded_for_the_caveat() -> None:
+    """resources.staff_hours=10 is allowed (1 to 1000) but below the plausible 20 to 160: the
+    run goes ahead and the brief's caveats say so (issue #25)."""
+    from sim.report.plan import outside_plausible
+
+    p = plan(compose_config(["resources.staff_hours=10", "replications=4", "months=12"]))
+    found = outside_plausible(p.configs)
+    assert found == {
+        "resources": {
+            "staff_hours": {"value": 10.0, "low": 20.0, "high": 160.0,
+                            "scenarios": ["phased", "combined"]},
+        }
+    }  # fmt: skip
+    assert outside_plausible(plan(compose_config(SMALL)).configs) == {}
