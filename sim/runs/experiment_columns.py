@@ -208,6 +208,12 @@ SPECIFIC_ROWS = {
             "open: stale share of published datasets, mean over the last "
             "12 months, median over the set's seeds",
         ),
+        (
+            "top1_share",
+            SHARE,
+            "open: the last 12 months' contributions made by the most active 1% of residents "
+            "at month 144, median over the set's seeds",
+        ),
         ("distance", "", "ABC distance: the largest target distance (≤ tolerance: accepted)"),
         *(
             (
@@ -215,7 +221,12 @@ SPECIFIC_ROWS = {
                 "",
                 f"distance to the {t} target: 0 at its centre, 1 at either end of its interval",
             )
-            for t in ("participation", "illectronism_decline", "stale_share")
+            for t in (
+                "participation",
+                "illectronism_decline",
+                "stale_share",
+                "participation_inequality",
+            )
         ),
         ("constraint", "", "a calibration target or a pattern required to hold"),
         ("statistic", "", "the per-set column the constraint reads"),

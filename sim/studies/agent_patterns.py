@@ -38,7 +38,7 @@ STALE_TARGET = 0.3  # P11: a catalogue "mostly fresh" once its stale share stays
 YEAR = 12
 
 
-def literacy_gap(table: pd.DataFrame) -> float:
+def quintile_gap(table: pd.DataFrame) -> float:
     """Net value per resident, highest literacy quintile minus lowest, at the last month."""
     return float(table[HIGHEST].iloc[-1] - table[LOWEST].iloc[-1])
 
@@ -59,7 +59,7 @@ def p9(seeds: Sequence[int]) -> dict[str, Any]:
     more = runs("proactive", seeds, **MORE_MEDIATION)
     opened = runs("open", seeds)
     same = runs("proactive", seeds, **{**TECHNO_PUSH, **IDENTICAL})
-    gaps = {name: np.array([literacy_gap(t) for t in tables]) for name, tables in
+    gaps = {name: np.array([quintile_gap(t) for t in tables]) for name, tables in
             (("techno", techno), ("proactive", proactive), ("more_mediation", more),
              ("open", opened), ("identical", same))}  # fmt: skip
     out: dict[str, Any] = {f"gap_{k}_median": float(np.median(v)) for k, v in gaps.items()}

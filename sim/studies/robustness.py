@@ -56,7 +56,7 @@ from sim.core.sections import parameter_rows
 from sim.runs import presets, runner
 from sim.runs.files import atomic_write, digest, write_json
 from sim.runs.tasks import parallel_map
-from sim.studies.agent_patterns import chart, literacy_gap, settles_below
+from sim.studies.agent_patterns import chart, quintile_gap, settles_below
 
 log = logging.getLogger("sim.studies.robustness")
 
@@ -192,8 +192,8 @@ def indicators(runs: Mapping[str, pd.DataFrame]) -> dict[str, float]:
         "illectronism_decline": float(
             (ope["illectronism"].iloc[0] - ope["illectronism"].iloc[-1]) / years * 100
         ),
-        "techno_literacy_gap": literacy_gap(runs["techno_push"]),
-        "open_literacy_gap": literacy_gap(ope),
+        "techno_literacy_gap": quintile_gap(runs["techno_push"]),
+        "open_literacy_gap": quintile_gap(ope),
         "top1_share": float(ope["contributions_top1_share"].iloc[-1]),
         "bottom90_share": float(ope["contributions_bottom90_share"].iloc[-1]),
         "contributors_literacy_gap": float(ope["contributors_literacy_gap"].iloc[-1]),

@@ -50,10 +50,11 @@ def synthetic_sets(n: int = 300, seed: int = 7) -> pd.DataFrame:
     for p in PATTERNS:
         table[p] = True
     table["P5 plateau only"] = table["resources.staff_hours"] < 140  # fails in part of the prior
-    noise = rng.normal(0, 1, (3, n))
+    noise = rng.normal(0, 1, (4, n))
     table["participation_year"] = 2 * table["parameters.participation_scale"] + 0.002 * noise[0]
     table["illectronism_decline"] = 100 * table["parameters.inclusion_rate"] + 0.05 * noise[1]
     table["stale_share"] = 0.6 - 2 * table["parameters.base_reflex"] + 0.01 * noise[2]
+    table["top1_share"] = 0.9 + 0.01 * noise[3]  # inside its target everywhere: constrains none
     return table
 
 
