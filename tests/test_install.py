@@ -32,6 +32,7 @@ def test_wheel_install_runs_the_main_job_from_elsewhere(tmp_path: Path) -> None:
     assert "sim/configs/config.yaml" in names
     assert "sim/configs/scenario/phased.yaml" in names
     assert {"sim/ensembles/default.parquet", "sim/ensembles/default.yaml"} <= set(names)
+    assert "sim/communes/example.yaml" in names  # commune=example from an installed package
     assert "sim/report/templates/report.html.j2" in names
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
 
