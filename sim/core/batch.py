@@ -101,7 +101,8 @@ def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Gener
     if any(shape_of(c.city) != shape_of(city) for c in configs):
         raise ValueError("the runs of one batch need cities of one shape (sim.core.batch groups)")
     population = Population.draw(city.citizens, rngs, [c.parameters for c in configs],
-                                 [c.mechanisms.identical_residents for c in configs])  # fmt: skip
+                                 [c.mechanisms.identical_residents for c in configs],
+                                 [c.city.age_shares for c in configs])  # fmt: skip
     rows = [_organisation(c.city, g) for c, g in zip(configs, rngs, strict=True)]
     silo, maturity, vendor_cap, capability, alignment = (
         np.array(x) for x in zip(*rows, strict=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.core.fields import bounded
+from sim.core.population import AGE_GROUPS
 from sim.core.sections import (
     SWITCH_RULES,
     TRAJECTORY_KINDS,
@@ -265,6 +266,7 @@ def _validate_relations(c: ModelConfig) -> None:
             "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"
         )
     _validate_chart(c.city)
+    _validate_ages(c.city)
 
 
 def _validate_chart(city: CityConfig) -> None:
@@ -284,6 +286,18 @@ def _validate_chart(city: CityConfig) -> None:
         raise ConfigError(
             "city.org_chart", list(chart), f"every DGA holds a department (not {empty})"
         )
+
+
+def _validate_ages(city: CityConfig) -> None:
+    """Age shares: none (the national mix) or one share in [0, 1] per age group, summing to 1."""
+    shares = city.age_shares
+    if not shares:
+        return
+    if len(shares) != len(AGE_GROUPS) or any(not 0.0 <= x <= 1.0 for x in shares):
+        wanted = f"one share in [0, 1] per age group {list(AGE_GROUPS)}, or []"
+        raise ConfigError("city.age_shares", list(shares), wanted)
+    if abs(sum(shares) - 1.0) > 1e-6:
+        raise ConfigError("city.age_shares", list(shares), "shares summing to 1 (or [])")
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

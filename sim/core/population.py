@@ -44,12 +44,15 @@ class Population:
         rngs: Sequence[np.random.Generator],
         params: Sequence[Parameters],
         identical: Sequence[bool] | None = None,
+        ages: Sequence[Sequence[float]] | None = None,
     ) -> Population:
         """`n` residents for each run, from that run's generator and parameters; where
-        `identical[r]`, run r's residents all take its population's mean attributes."""
+        `identical[r]`, run r's residents all take its population's mean attributes; `ages[r]`
+        are run r's age shares (empty: the national mix)."""
         identical = identical or [False] * len(rngs)
-        rows = [_residents(n, g, p, same)
-                for g, p, same in zip(rngs, params, identical, strict=True)]  # fmt: skip
+        ages = ages or [()] * len(rngs)
+        each = zip(rngs, params, identical, ages, strict=True)
+        rows = [_residents(n, g, p, same, shares) for g, p, same, shares in each]
         return cls(*(np.array(column) for column in zip(*rows, strict=True)))
 
     @property
@@ -61,8 +64,8 @@ class Population:
         return Population(*(getattr(self, f)[runs] for f in self.__dataclass_fields__))
 
 
-def _residents(n: int, rng: np.random.Generator, params: Parameters,
-               identical: bool = False) -> tuple[np.ndarray, ...]:  # fmt: skip
+def _residents(n: int, rng: np.random.Generator, params: Parameters, identical: bool = False,
+               ages: Sequence[float] = ()) -> tuple[np.ndarray, ...]:  # fmt: skip
     """One run's residents at month 0 (docs/ODD.md §5).
 
     The illectronic share of each age group is INSEE's whatever the literacy threshold: initial
@@ -72,7 +75,8 @@ def _residents(n: int, rng: np.random.Generator, params: Parameters,
     streams and the age groups are kept, the differences between residents are gone.
     """
     threshold = params.literacy_threshold
-    age_group = rng.choice(len(AGE_GROUPS), size=n, p=AGE_SHARES).astype(np.int8)
+    shares = AGE_SHARES if not len(ages) else np.asarray(ages, dtype=float) / sum(ages)
+    age_group = rng.choice(len(AGE_GROUPS), size=n, p=shares).astype(np.int8)
     illectronic = rng.random(n) < ILLECTRONISM[age_group]
     literacy = np.where(
         illectronic,

@@ -39,6 +39,9 @@ class CityConfig:
     # department d; empty means in turn (d mod dgas). Departments of one DGA pass their
     # data-sharing reflex on to each other (source §3.2; docs/ODD.md §7.3).
     org_chart: tuple[int, ...] = ()
+    # Residents aged 15 and over by age group (sim/core/population.py AGE_GROUPS), summing to 1;
+    # empty means France's adult mix (INSEE). A commune profile sets its own (sim/runs/commune.py).
+    age_shares: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

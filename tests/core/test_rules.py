@@ -1007,6 +1007,29 @@ def test_initial_illectronism_matches_insee(threshold):
     assert ILLECTRONISM[-1] == 0.62
 
 
+def test_a_communes_age_shares_set_who_its_residents_are():
+    """city.age_shares (a commune profile's INSEE mix) draws the residents' age groups: each
+    group's share within sampling noise, and an older city starts with more illectronism."""
+    from sim.core.population import ILLECTRONISM
+
+    older = (0.10, 0.15, 0.20, 0.30, 0.25)
+    model = make_model(11, **{"city.citizens": 5000, "city.age_shares": older})
+    counts = np.bincount(model.population.age_group, minlength=5) / 5000
+    assert np.allclose(counts, older, atol=0.02)
+    national = make_model(11, **{"city.citizens": 5000}).population
+    share = float((model.population.literacy < 0.3).mean())  # the default literacy threshold
+    assert share > float((national.literacy < 0.3).mean())
+    assert share == pytest.approx(float(np.dot(older, ILLECTRONISM)), abs=0.02)
+
+
+@pytest.mark.parametrize("bad", [[0.5, 0.5], [0.3, 0.3, 0.3, 0.3, -0.2], [0.3] * 5])
+def test_age_shares_are_refused_unless_one_per_group_summing_to_one(bad):
+    from sim.core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="city.age_shares"):
+        make_model(1, **{"city.age_shares": bad})
+
+
 def test_first_month_illectronism_is_recorded():
     frame = run_frame(3, **{"city.citizens": 3000})
     assert 0.12 <= frame["illectronism"].iloc[0] <= 0.18
