@@ -145,8 +145,22 @@ def initial_state(configs: Sequence[ModelConfig], rngs: Sequence[np.random.Gener
         age=np.zeros((R, D, K), dtype=np.int32),
         population=population,
     )
+    for r, config in enumerate(
+        configs
+    ):  # a commune's existing partnerships (city.initial_partners)
+        _activate(state, r, config.city.initial_partners)
     force_partner_count(state)
     return state
+
+
+def _activate(state: State, r: int, count: int) -> None:
+    """Run r's `count` most aligned co-creation candidates active, hosted in turn by the
+    departments (no random draw: paired runs stay paired)."""
+    order = np.argsort(-state.alignment[r], kind="stable")
+    chosen = order[:count]
+    state.active[r] = False
+    state.active[r, chosen] = True
+    state.host[r, chosen] = np.arange(chosen.size) % state.departments
 
 
 def org_chart(city: CityConfig) -> np.ndarray:
@@ -176,8 +190,4 @@ def force_partner_count(state: State) -> None:
     partners, the most aligned first, hosted in turn by the departments; they never leave."""
     target = state.mech.forced_partners
     for r in np.flatnonzero(~np.isnan(target)):
-        order = np.argsort(-state.alignment[r], kind="stable")
-        chosen = order[: int(target[r])]
-        state.active[r] = False
-        state.active[r, chosen] = True
-        state.host[r, chosen] = np.arange(chosen.size) % state.departments
+        _activate(state, r, int(target[r]))

@@ -261,6 +261,11 @@ def _validate_relations(c: ModelConfig) -> None:
         raise ConfigError(
             "mechanisms.forced_partners", forced, f"at most the {cap} co-creation candidates"
         )
+    if c.city.initial_partners > cap:
+        raise ConfigError(
+            "city.initial_partners", c.city.initial_partners,
+            f"at most the {cap} co-creation candidates",
+        )  # fmt: skip
     if c.city.dgas > c.city.departments:
         raise ConfigError(
             "city.dgas", c.city.dgas, f"at most city.departments ({c.city.departments})"

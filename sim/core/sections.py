@@ -42,6 +42,9 @@ class CityConfig:
     # Residents aged 15 and over by age group (sim/core/population.py AGE_GROUPS), summing to 1;
     # empty means France's adult mix (INSEE). A commune profile sets its own (sim/runs/commune.py).
     age_shares: tuple[float, ...] = ()
+    # Co-creation partnerships the city already has at month 0 (a commune profile's partners):
+    # the most aligned candidates, free to leave like any other (docs/ODD.md §5).
+    initial_partners: int = bounded(0, 0, 1000)
 
 
 @dataclass(frozen=True)

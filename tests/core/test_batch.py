@@ -24,6 +24,12 @@ MIX = [
         "trajectory.waypoints": [[0, 0.9, 0.1], [20, 0.3, 0.8]],
     },
     {"months": 30, "election_interval": 6, "trajectory.after_turnover": "open"},
+    {
+        "months": 24,
+        "trajectory.kind": "open",
+        "city.initial_partners": 6,
+        "city.age_shares": [0.1, 0.15, 0.2, 0.3, 0.25],
+    },  # a commune profile's fields
 ]
 
 
@@ -33,7 +39,7 @@ def configs() -> list[ModelConfig]:
 
 
 def test_every_run_is_the_same_alone_and_in_a_mixed_batch() -> None:
-    cfgs, seeds = configs(), [3, 3, 5, 8, 13, 21, 34]
+    cfgs, seeds = configs(), [3, 3, 5, 8, 13, 21, 34, 55]
     together = run_batches(cfgs, seeds)
     for config, seed, frame in zip(cfgs, seeds, together, strict=True):
         alone = run_batches([config], [seed])[0]
@@ -42,7 +48,7 @@ def test_every_run_is_the_same_alone_and_in_a_mixed_batch() -> None:
 
 
 def test_order_in_the_batch_does_not_matter() -> None:
-    cfgs, seeds = configs(), [1, 2, 3, 4, 5, 6, 7]
+    cfgs, seeds = configs(), [1, 2, 3, 4, 5, 6, 7, 8]
     forward = run_batches(cfgs, seeds)
     backward = run_batches(cfgs[::-1], seeds[::-1])[::-1]
     for a, b in zip(forward, backward, strict=True):

@@ -1026,8 +1026,29 @@ def test_a_communes_age_shares_set_who_its_residents_are():
 def test_age_shares_are_refused_unless_one_per_group_summing_to_one(bad):
     from sim.core.config import ConfigError
 
-    with pytest.raises(ConfigError, match="city.age_shares"):
+    with pytest.raises(ConfigError, match=r"city\.age_shares"):
         make_model(1, **{"city.age_shares": bad})
+
+
+def test_a_communes_existing_partners_are_active_at_the_start_and_free_to_leave():
+    """city.initial_partners: the most aligned candidates start active, hosted in turn; unlike
+    the hump's forced count they leave when starved like any partner."""
+    model = make_model(4, **{"city.initial_partners": 6, "trajectory.kind": "open"})
+    state = model.state
+    assert int(state.active[0].sum()) == 6
+    chosen = np.flatnonzero(state.active[0])
+    assert set(chosen) == set(np.argsort(-state.alignment[0], kind="stable")[:6])
+    assert sorted(state.host[0, chosen]) == sorted(np.arange(6) % state.departments)
+    frame = run_frame(4, **{"city.initial_partners": 6, "trajectory.kind": "open",
+                            "months": 24})  # fmt: skip
+    assert frame["partners"].iloc[0] >= 1 and frame["partners"].min() < 6
+
+
+def test_initial_partners_beyond_the_candidates_are_refused():
+    from sim.core.config import ConfigError
+
+    with pytest.raises(ConfigError, match=r"city\.initial_partners"):
+        make_model(1, **{"city.initial_partners": 500})
 
 
 def test_first_month_illectronism_is_recorded():
