@@ -123,10 +123,10 @@ def test_p5_partner_hump_has_an_interior_optimum_that_rises_with_hours():
     strict=True,
     reason="measured (30 paired seeds, 2026-12-08): at the default 40 h the optimum is interior in "
     "10/30 seeds (4 partners), at 0 in 20/30 (median values 184, 184, 175, 94, 25, 12 for 0, 4, 8, "
-    "16, 32, 48): with revision 3's reinforcement and reflex contagion open's departments run at "
-    "load 1.33 over the last three years (1.08 before), so the first partners' coordination hours "
-    "cost as much as they bring; at 80 h the hump is interior in 30/30 (optimum 16). Not tuned: "
-    "docs/ODD.md §10",
+    "16, 32, 48): answering the reinforced few (up to 5x their disposition; revision 2's fatigue "
+    "only lowered it) keeps open's departments at load 1.33 over the last three years (1.08 "
+    "before), so the first partners' coordination hours cost as much as they bring; at 80 h the "
+    "hump is interior in 30/30 (optimum 16). Not tuned: docs/ODD.md §10, item 1",
 )
 def test_p5_partner_hump_interior_at_default_staff_hours():
     f = patterns.p5(SEEDS)
