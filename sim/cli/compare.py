@@ -1,14 +1,17 @@
 """The advisors' comparison: `python -m sim compare` (a Hydra app of its own).
 
 Runs two to five scenarios (files in configs/scenario/) × paired replications on one model
-configuration, reruns the same scenarios under other resource levels with fewer replications, and
-writes report.html, report.pdf, scenarios.yaml, runs.csv and summary.csv into the run directory
-(see `sim.report`), then prints the ranking and the recommendation in the report's `language`.
+configuration (each replication draws one parameter set of the shipped calibrated ensemble, the
+same in every scenario, unless `ensemble=none`), reruns the same scenarios under other resource
+levels with fewer replications, and writes report.html, report.pdf, scenarios.yaml, runs.csv and
+summary.csv into the run directory (see `sim.report`), then prints the ranking and the
+recommendation in the report's `language`.
 Everything — scenario names, every model field, the sensitivity levels, the language — is validated
 before the first run; a bad value exits with status 2, names the field and writes no file.
 
     python -m sim compare scenarios=[phased,combined] resources=adequate replications=50
     python -m sim compare scenarios=[phased,combined_more_staff] city=small months=72
+    python -m sim compare ensemble=none date=2025-06-05 author="Direction du numérique"
 
 From Python (the tests do this): `compare(["city=small", "replications=6"], out_dir)`.
 """
@@ -49,10 +52,13 @@ class CompareSchema:
     months: int = MISSING  # simulated months (copied into model.months)
     seed: int = MISSING  # root seed; replication k gets replication_seeds(seed, n)[k]
     jobs: int | None = None  # worker processes; null = number of CPUs, 1 = serial
-    ensemble: Any = None  # calibrated parameter sets replication k draws (checked by plan)
+    ensemble: Any = "default"  # calibrated parameter sets replication k draws; none = defaults
     sensitivity_resources: list[str] | None = None  # null = every level but the study's own
     sensitivity_replications: int | None = None  # null = min(replications, 20); 0 = none
     language: str = "en"  # the report's language: en or fr (every string from one catalogue)
+    date: Any = None  # the brief's date, YYYY-MM-DD (never today's by default: reruns identical)
+    author: str | None = None  # the service that prepared the brief
+    decision: str | None = None  # the decision requested of the reader ("décision demandée")
     allow_large: bool = False  # run a comparison above the size ceiling (sim.runs.limits)
     model: Any = field(default_factory=_model_defaults)  # any ModelConfig field
 

@@ -182,8 +182,15 @@ def _compare_settings() -> str:
         ("jobs", "worker processes; null = every CPU"),
         ("sensitivity_resources", "resource levels the options are rerun under; null = all others"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),
-        ("ensemble", "calibrated parameter sets: future k draws one, in every option"),
+        (
+            "ensemble",
+            "calibrated parameter sets (future k draws one, in every option); none = "
+            "every parameter at its default, chance only",
+        ),
         ("language", f"the brief's language, one of {list(LANGUAGES)}"),
+        ("date", "the brief's date, YYYY-MM-DD; null = none (never today's)"),
+        ("author", "the service that prepared the brief; null = none"),
+        ("decision", "the decision requested of the reader; null = none"),
     ]
     lines = ["Settings (KEY=VALUE)"]
     for name, doc in rows:

@@ -14,9 +14,10 @@ annex (`annex`) holds the paired tests. Every number quoted in the text is tagge
 summary.csv (or the input of scenarios.yaml) it comes from (`tags`); every word comes from one
 catalogue in English or French (`lang`, strings.yaml). Same study -> byte-identical files.
 
-Modules: `study` (runs and statistics), `lang` (catalogue, number formats), `tags`, `brief`,
-`sections`, `annex`, `charts`, `html`, `pdf`; `plan` validates and runs a comparison
-(`python -m sim compare`).
+Modules: `study` (runs and statistics), `distribution` (who gains and who loses), `costs` (what
+each scenario costs), `front` (date, author, decision given), `lang` (catalogue, number formats),
+`tags`, `layout` (tables, figures, sections), `brief`, `sections`, `annex`, `charts`, `html`,
+`pdf`; `plan` validates and runs a comparison (`python -m sim compare`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.report import costs, distribution
 from sim.report.annex import CONFIG_FILE, annex, config_yaml, configuration
 from sim.report.brief import Brief, brief
 from sim.report.html import render_html
@@ -38,6 +40,7 @@ from sim.report.tags import Numbers, Tagger
 from sim.runs.columns import write_dictionary
 from sim.runs.files import atomic_write
 
+FINAL_STATISTICS = (distribution.final_statistics, costs.final_statistics)  # at the end
 FILES = ("report.html", "report.pdf", CONFIG_FILE, "runs.csv", "summary.csv", "columns.csv")
 
 
@@ -64,8 +67,8 @@ class Written:
 
 def build(study: Study, language: str = "en") -> Report:
     """The numbers, words and sections of a study's report, in one language."""
-    lang = Lang(check_language(language))
-    summary = summary_table(study)
+    lang = Lang(check_language(language), study.labels(language))
+    summary = summary_table(study, FINAL_STATISTICS)
     numbers = Numbers(summary)
     config = configuration(study)
     tags = Tagger(numbers, lang, config)

@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import yaml
 
-from sim.report import charts
-from sim.report.brief import Table
+from sim.core.outputs import QUINTILES
+from sim.core.population import AGE_GROUPS
+from sim.report import charts, costs
 from sim.report.lang import Lang
-from sim.report.sections import Figure, Section
+from sim.report.layout import Figure, Section, Table
 from sim.report.study import BOOTSTRAP, PLATEAU_THRESHOLD, Study, scenario_note
 from sim.report.tags import Numbers, Tagger, esc, scenario
 
@@ -55,6 +56,8 @@ def configuration(study: Study) -> dict[str, Any]:
         }
     levels = {lv: study.resources_of(lv) for lv in study.by_budget}
     extra: dict[str, Any] = {"ensemble": study.ensemble} if study.ensemble else {}
+    extra["conventions"] = costs.conventions()  # what the costs' text quotes
+    extra["groups"] = {"literacy_quintiles": QUINTILES, "age": list(AGE_GROUPS)}
     if study.outside_plausible:  # what the caveat quotes: value, plausible range, scenarios
         extra["outside_plausible"] = study.outside_plausible
     return {
@@ -112,7 +115,7 @@ def tests_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:
                     num("effect_size"),
                 ]
             )
-        return Table(head, rows, lang.h("annex.tests.caption"), "numbers tests")
+    return Table(head, rows, lang.h("annex.tests.caption"), "numbers tests")  # every pair
 
 
 def crossover_table(study: Study, numbers: Numbers, tags: Tagger) -> Table:

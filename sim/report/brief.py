@@ -20,22 +20,14 @@ import re
 from dataclasses import dataclass, field
 
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
+from sim.report import distribution, front
 from sim.report.lang import Lang, likelihood_key
+from sim.report.layout import Table
 from sim.report.study import Study
 from sim.report.tags import Numbers, Tagger, cite, esc, scenario
 
 CLEAR = 0.66  # a recommendation needs its scenario ahead in at least "likely" (66%) of futures
 SURE = ("likely", "very_likely", "virtually_certain")  # …and enough futures to say so
-
-
-@dataclass
-class Table:
-    """An HTML table: a header row, body rows whose first cell heads the row, a caption."""
-
-    head: list[str]  # HTML cells
-    rows: list[list[str]]  # HTML cells
-    caption: str = ""  # HTML
-    cls: str = ""
 
 
 @dataclass
@@ -50,6 +42,7 @@ class Brief:
     tradeoffs: list[str]  # HTML sentences
     tradeoff_table: Table
     terminal: list[str] = field(default_factory=list)  # plain lines for the command line
+    front: dict[str, str] = field(default_factory=dict)  # date, author, decision (HTML), if given
 
 
 def plain(fragment: str) -> str:
@@ -151,6 +144,15 @@ def condition_sentence(study: Study, numbers: Numbers, tags: Tagger, rec: str) -
     )
 
 
+def sets_note(tags: Tagger, level: str, a: str, b: str, month: int) -> str:
+    """' (drawn on 35 distinct parameter sets)' after a count of futures, '' without an
+    ensemble: a count over 50 futures means less when they share a few parameter sets."""
+    lead, other, _ = tags.numbers.pair(level, a, b, month, "replications")
+    if (level, lead, other, month, "parameter_sets") not in tags.numbers.table:
+        return ""
+    return " " + tags.lang.h("rec.sets", n=tags.num(level, lead, other, month, "parameter_sets"))
+
+
 def certainty_sentences(
     study: Study, numbers: Numbers, tags: Tagger, rec: str, runner: str
 ) -> list[str]:
@@ -166,6 +168,7 @@ def certainty_sentences(
             horizon=tags.horizon(final),
             count=count,
             total=tags.futures(level, rec, runner, final),
+            sets=sets_note(tags, level, rec, runner, final),
             word=word,
         )
     ]
@@ -258,6 +261,7 @@ def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
         condition_sentence(study, numbers, tags, rec),
         *certainty_sentences(study, numbers, tags, rec, runner),
         *trend_sentence(study, numbers, tags, rec, runner),
+        *distribution.widening_sentence(study, numbers, tags, rec, runner),
     ]
 
 
@@ -365,16 +369,31 @@ def caveats(study: Study, tags: Tagger) -> list[str]:
     """The caveats box: calibration, comparisons not forecasts, what the uncertainty covers, and
     any input the study set outside its plausible range."""
     lang = tags.lang
-    n = tags.inp("settings.replications")
-    kind = "ensemble" if study.parameter_sets > 1 else "chance"
     items = [
         ("calibration", lang.h("caveat.calibration", source=cite(lang, "source.cite"))),
         ("comparison", lang.h("caveat.comparison")),
-        ("uncertainty", lang.h(f"caveat.uncertainty.{kind}", n=n)),
+        ("uncertainty", uncertainty_caveat(study, tags)),
         ("units", lang.h("caveat.units")),
     ]
     items += [("plausible", text) for text in outside_plausible(study, tags)]
     return [f"<strong>{lang.h(f'caveat.{k}.title')}</strong> {text}" for k, text in items]
+
+
+def uncertainty_caveat(study: Study, tags: Tagger) -> str:
+    """What the bands cover: chance and the parameters consistent with what is known (drawn
+    from the calibrated ensemble), never this commune's own data; or chance alone."""
+    lang, n = tags.lang, tags.inp("settings.replications")
+    if study.parameter_sets <= 1 or not tags.has_input("ensemble.size"):
+        return lang.h("caveat.uncertainty.chance", n=n)
+    level, final = study.resources, study.months
+    first, second = study.scenarios[:2]
+    lead, other, _ = tags.numbers.pair(level, first, second, final, "parameter_sets")
+    return lang.h(
+        "caveat.uncertainty.ensemble",
+        n=n,
+        size=tags.inp("ensemble.size"),
+        sets=tags.num(level, lead, other, final, "parameter_sets"),
+    )
 
 
 def outside_plausible(study: Study, tags: Tagger) -> list[str]:
@@ -444,4 +463,5 @@ def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
         tradeoffs=tradeoffs(study, numbers, tags),
         tradeoff_table=tradeoff_table(study, numbers, tags),
         terminal=terminal,
+        front=front.lines(study.settings, lang),
     )

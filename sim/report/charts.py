@@ -36,6 +36,7 @@ OKABE_ITO = {
     "open": "#D55E00",  # vermillion
     "phased": "#009E73",  # bluish green
     "combined": "#CC79A7",  # reddish purple
+    "status_quo": "#000000",  # black: the reference, grey where banded
 }
 SPARE = ("#E69F00", "#56B4E9", "#000000", "#F0E442")  # orange, sky blue, black, yellow
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
@@ -46,7 +47,9 @@ WIDTH = 7.0  # inches: the PDF's text width (A4 less margins)
 
 def colours(scenarios: Sequence[str]) -> dict[str, str]:
     """Colour of each scenario: its own if shipped, else the next spare one."""
-    spare = iter(SPARE * (1 + len(scenarios) // len(SPARE)))
+    taken = {OKABE_ITO[n] for n in scenarios if n in OKABE_ITO}
+    free = [c for c in SPARE if c not in taken] or list(SPARE)
+    spare = iter(free * (1 + len(scenarios) // len(free)))
     return {name: OKABE_ITO.get(name) or next(spare) for name in scenarios}
 
 

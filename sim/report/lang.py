@@ -89,6 +89,7 @@ class Lang:
     """Words and number formats of one language."""
 
     code: str = "en"
+    labels: tuple[tuple[str, str], ...] = ()  # (scenario, label): the scenario files' `label:`
 
     # ---- words -----------------------------------------------------------------------------------
     def has(self, key: str) -> bool:
@@ -103,9 +104,13 @@ class Lang:
         return html.escape(catalogue()[key][self.code], quote=False).format(**fragments)
 
     def scenario(self, name: str) -> str:
-        """A scenario's label; a scenario file the catalogue does not know is shown by its file
-        name without folder or extension (`./studies/my_option.yaml` -> `my_option`): a path says
-        nothing to the brief's reader and may reveal where the advisor keeps their files."""
+        """A scenario's label: the `label:` its file carries, else the catalogue's; a scenario
+        file neither names is shown by its file name without folder or extension
+        (`./studies/my_option.yaml` -> `my_option`): a path says nothing to the brief's reader
+        and may reveal where the advisor keeps their files."""
+        own = dict(self.labels).get(name)
+        if own:
+            return own
         key = f"scenario.{name}"
         return self.t(key) if self.has(key) else Path(name).stem
 
@@ -216,6 +221,18 @@ COUNTS = (
     "plateau_count",
     "trend_months",
     "trend_closing_count",
+    "parameter_sets",
+)
+# Statistics with a fixed number of decimals (by prefix; `_p05`/`_p95` follow their median):
+# what it costs, in hours, FTE, M€ a month, partners, breaches (sim.report.costs).
+DECIMALS = (
+    ("staff_hours_", 0),
+    ("staff_fte_", 1),
+    ("staff_load", 2),
+    ("dga_hours_", 0),
+    ("budget_", 2),
+    ("partners_managed", 1),
+    ("breaches_expected", 1),
 )
 
 
@@ -233,4 +250,7 @@ def format_stat(lang: Lang, stat: str, value: float) -> str:
         return lang.number(value, 0)
     if stat.endswith("share") or "_share_" in stat:
         return lang.percent(value)
+    for prefix, decimals in DECIMALS:
+        if stat.startswith(prefix):
+            return lang.number(value, decimals)
     return lang.value(value)

@@ -8,8 +8,9 @@ around it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
-from sim.report import Written, write_report
+from sim.report import Written, front, write_report
 from sim.report.lang import check_language
 from sim.report.study import Study, scenario_note
 from sim.runs import presets
@@ -29,6 +30,7 @@ from sim.runs.tasks import simulate
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 5
 SENSITIVITY_CAP = 20  # default sensitivity replications: min(replications, SENSITIVITY_CAP)
 HIDDEN_OVERRIDES = ("hydra.", "jobs=", "+jobs=")  # not part of the report (paths, CPU count)
+NO_ENSEMBLE = ("none", "null")  # ensemble= words for "every parameter at its default"
 
 
 @dataclass
@@ -46,19 +48,47 @@ class Plan:
     scenario_files: dict[str, dict[str, Any]]  # scenario -> the fields its file sets
     language: str  # the report's language (en, fr)
     ensemble: Draw | None = None  # the parameter set of each replication (ensemble=), or None
+    scenario_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # files' `label:`
+
+
+def without_ensemble(cfg: DictConfig | Mapping[str, Any]) -> DictConfig | Mapping[str, Any]:
+    """`ensemble=none` (or null) as the job runner reads it: no ensemble. The comparison draws
+    from the shipped calibrated ensemble unless told not to, and `none` is the word a reader
+    types (Hydra reads `null` as no value already)."""
+    value = plain_data(cfg).get("ensemble")
+    if not isinstance(value, str) or value.strip().lower() not in NO_ENSEMBLE:
+        return cfg
+    if isinstance(cfg, DictConfig):
+        cfg = copy.deepcopy(cfg)
+        cfg.ensemble = None
+        return cfg
+    return {**cfg, "ensemble": None}
+
+
+def ensemble_named(step: Callable[..., Any], *args: Any) -> Any:
+    """`step(*args)`, a bad `ensemble=` naming `none` among its choices (the job runner's
+    message lists null, the word of the main job, whose default it is)."""
+    try:
+        return step(*args)
+    except ConfigError as err:
+        if err.path != "ensemble":
+            raise
+        raise ConfigError("ensemble", err.value, f"none (chance only), {err.allowed}") from None
 
 
 def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
     """Validate the whole comparison before any run; raises ConfigError naming the field."""
+    cfg = without_ensemble(cfg)
     data = plain_data(cfg)
     language = check_language(data.get("language", "en"))
+    front.check(data)
     scenarios = data.get("scenarios")
     if isinstance(scenarios, list):
         for name in scenarios:
             presets.load(name)  # an unknown scenario fails here, naming it
     if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
         raise ConfigError("scenarios", scenarios, "a list of two to five scenario file names")
-    configs = build_configs(cfg)  # cfg: the command line's values win over scenario files
+    configs = ensemble_named(build_configs, cfg)  # the command line wins over scenario files
     model = data["model"]
     levels = presets.resource_levels()
     main_level = presets.level_name(model["resources"])
@@ -90,9 +120,8 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
                     f"model.{err.path}", err.value, f"{err.allowed} (resources={level})"
                 ) from None
     settings = {k: v for k, v in data.items() if k not in ("jobs", "model")}
-    if settings.get("ensemble") is None:  # without one, scenarios.yaml is as it always was
-        settings.pop("ensemble", None)
-    draw = job_ensemble(cfg, scenarios)
+    settings |= {"ensemble": data.get("ensemble") or "none"} | front.plain(data)
+    draw = ensemble_named(job_ensemble, cfg, scenarios)
     if draw is not None:  # every (scenario, set) validated now, at every resource level
         for level_configs in (configs, *sensitivity.values()):
             draw.configs(level_configs)
@@ -106,6 +135,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         settings=settings,
         base_model=model,
         scenario_files={n: presets.load(n) for n in scenarios},
+        scenario_labels={n: presets.label(n) for n in scenarios},
         language=language,
         ensemble=draw,
     )
@@ -166,6 +196,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         command=list(command),
         scenario_notes={name: scenario_note(name) for name in plan.scenarios},
         ensemble=plan.ensemble.record() if plan.ensemble is not None else {},
+        scenario_labels=dict(plan.scenario_labels),
         outside_plausible=outside_plausible(plan.configs),
     )
 

@@ -7,51 +7,15 @@ number is a tagged result or input (`sim.report.tags`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
-from sim.report import charts
-from sim.report.brief import Table, condition_sentence, resource_details, sure_cell
+from sim.report import charts, costs, distribution
+from sim.report.brief import condition_sentence, resource_details, sure_cell
 from sim.report.lang import LIKELIHOOD, Lang
+from sim.report.layout import Section, Table, figure
 from sim.report.study import Study
 from sim.report.tags import Numbers, Tagger, cite, esc, scenario
-
-
-@dataclass
-class Figure:
-    """A chart: how to draw it, its height in inches, its caption and text alternative."""
-
-    draw: Callable[[Any], None]
-    height: float
-    caption: str  # HTML
-    alt: str  # plain
-
-
-@dataclass
-class Section:
-    """One section of the report."""
-
-    key: str
-    title: str  # plain text
-    paragraphs: list[str] = field(default_factory=list)  # HTML
-    figure: Figure | None = None
-    tables: list[Table] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)  # HTML
-    glossary: list[tuple[str, str]] = field(default_factory=list)  # (term, HTML meaning)
-    pre: list[tuple[str, str]] = field(default_factory=list)  # (HTML caption, plain text)
-    cls: str = ""
-    closing: list[str] = field(default_factory=list)  # HTML paragraphs after the tables
-
-
-def _figure(study: Study, numbers: Numbers, lang: Lang, chart: Any, key: str, h: float) -> Figure:
-    return Figure(
-        draw=lambda fig: chart(fig, study, numbers, lang),
-        height=h,
-        caption=lang.h(f"fig.{key}.caption"),
-        alt=lang.t(f"fig.{key}.alt"),
-    )
 
 
 def value_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
@@ -62,7 +26,7 @@ def value_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         "value",
         lang.t("sec.value.title"),
         [lang.h(key, n=tags.inp("settings.replications"), rec=scenario(lang, rec))],
-        figure=_figure(study, numbers, lang, charts.chart_value, "value", 3.0),
+        figure=figure(study, numbers, lang, charts.chart_value, "value", 2.7),
     )
 
 
@@ -87,7 +51,7 @@ def dimensions_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         "dimensions",
         lang.t("sec.dims.title"),
         [lang.h("sec.dims.text", source=cite(lang, "source.dimensions"))],
-        figure=_figure(study, numbers, lang, charts.chart_dimensions, "dims", 3.5),
+        figure=figure(study, numbers, lang, charts.chart_dimensions, "dims", 3.5),
         tables=[created, destroyed],
     )
 
@@ -128,7 +92,7 @@ def resources_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         "resources",
         lang.t("sec.res.title"),
         text,
-        figure=_figure(study, numbers, lang, charts.chart_resources, "res", 2.7),
+        figure=figure(study, numbers, lang, charts.chart_resources, "res", 2.7),
         tables=[table],
     )
 
@@ -139,7 +103,7 @@ def paths_section(study: Study, numbers: Numbers, tags: Tagger) -> Section:
         "paths",
         lang.t("sec.paths.title"),
         [lang.h("sec.paths.text")],
-        figure=_figure(study, numbers, lang, charts.chart_paths, "paths", 2.9),
+        figure=figure(study, numbers, lang, charts.chart_paths, "paths", 2.9),
     )
 
 
@@ -223,7 +187,10 @@ GLOSSARY = (
 
 
 def limits(study: Study, lang: Lang) -> list[str]:
-    keys = [k for k in LIMITS if k != "uncertainty" or study.parameter_sets == 1]
+    """The limits; what the futures vary is said once: chance only, or chance and the
+    calibrated ensemble's parameters (which the research runs leave at their defaults)."""
+    varied = "uncertainty" if study.parameter_sets == 1 else "ensemble"
+    keys = [varied if k == "uncertainty" else k for k in LIMITS]
     return [lang.h(f"limit.{k}") for k in keys]
 
 
@@ -231,7 +198,8 @@ def glossary(study: Study, lang: Lang) -> Section:
     entries = [(lang.t(f"gloss.{k}"), lang.h(f"gloss.{k}.text")) for k in GLOSSARY]
     for name in study.scenarios:
         about = lang.scenario_about(name)
-        text = esc(about) if about else lang.h("gloss.own_scenario", file=esc(name))
+        file = Path(name).name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+        text = esc(about) if about else lang.h("gloss.own_scenario", file=esc(file))
         entries.append((lang.scenario(name), text))
     head = [lang.h("gloss.likely.term"), lang.h("gloss.likely.share")]
     rows = [
@@ -251,7 +219,9 @@ def sections(study: Study, numbers: Numbers, tags: Tagger) -> list[Section]:
     """Everything after the brief, before the analysts' annex."""
     lang = tags.lang
     return [
+        costs.section(study, numbers, tags),  # page 2: what each scenario costs
         value_section(study, numbers, tags),
+        distribution.section(study, numbers, tags),
         dimensions_section(study, numbers, tags),
         resources_section(study, numbers, tags),
         paths_section(study, numbers, tags),

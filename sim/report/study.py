@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from sim.analysis.metrics import (
     plateau_ratio,
     share_with_interval,
 )
+from sim.core.outputs import AGENT_COLUMNS
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
 from sim.runs.presets import config_dir
 
@@ -29,6 +30,7 @@ PLATEAU_THRESHOLD = 0.3  # P5: last-quarter slope ≤ 0.3 × peak slope = levell
 PLATEAU_WINDOW = 12  # months: plateau level = mean monthly flow over the final year
 TREND_WINDOW = 12  # months: the gap's trend at the end is its change over the final year
 
+GROUP_COLUMNS = tuple(c for c in AGENT_COLUMNS if c.startswith("net_value_per_resident_"))
 RUNS_COLUMNS = (
     "resources",
     "scenario",
@@ -41,12 +43,18 @@ RUNS_COLUMNS = (
     "infrastructure",
     "culture",
     "institutions",
+    "budget",  # what it costs (sim.report.costs): money granted, hours, attention, partners
+    "hours_capacity",
+    "hours_used",
     "load",
+    "load_max",
+    "dga_unmet",
     "partners",
     "participation",
     "trust",
     "illectronism",
     "stale_share",
+    "breach_hazard",
     "breaches",
     *(f"flow_{d}" for d in DIMENSIONS),
     *(f"destruction_{k}" for k in DESTRUCTIONS),
@@ -54,6 +62,7 @@ RUNS_COLUMNS = (
     "value_destroyed",
     "value_flow",
     "value_cumulative",
+    *GROUP_COLUMNS,  # who gains and who loses (sim.report.distribution)
 )
 
 
@@ -75,6 +84,7 @@ class Study:
     command: list[str] = field(default_factory=list)
     scenario_notes: dict[str, str] = field(default_factory=dict)  # the scenario files' comments
     ensemble: dict[str, Any] = field(default_factory=dict)  # ensemble= drawn from (provenance)
+    scenario_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # files' `label:`
     # section -> field -> {value, low, high, scenarios}: inputs outside their plausible range
     outside_plausible: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
@@ -84,6 +94,10 @@ class Study:
         if "parameter_set" not in self.runs.columns:
             return 1
         return int(self.runs["parameter_set"].nunique())
+
+    def labels(self, code: str) -> tuple[tuple[str, str], ...]:
+        """(scenario, label) in language `code` for the scenario files that carry a `label:`."""
+        return tuple((n, t[code]) for n, t in self.scenario_labels.items() if t.get(code))
 
     def resources_of(self, level: str) -> dict[str, Any]:
         """The resources a level's runs used: the model section's, with the level file on top."""
@@ -257,7 +271,8 @@ def plateau_statistics(runs: pd.DataFrame, scenario: str) -> dict[str, float]:
     }
 
 
-def _quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
+def quantiles(values: np.ndarray, prefix: str) -> dict[str, float]:
+    """5th, 25th, 50th (`PREFIX_median`), 75th and 95th percentiles over the futures."""
     q = np.percentile(np.asarray(values, dtype=float), [5, 25, 50, 75, 95])
     names = ("p05", "p25", "median", "p75", "p95")
     return {f"{prefix}_{n}": float(v) for n, v in zip(names, q, strict=True)}
@@ -276,8 +291,23 @@ def check_pairing(runs: pd.DataFrame) -> None:
         )
 
 
-def summary_table(study: Study) -> pd.DataFrame:
-    """Every number of the report, long format: resources, scenario, versus, month, statistic."""
+def distinct_sets(runs: pd.DataFrame) -> dict[str, float]:
+    """How many distinct parameter sets the futures of a count drew ({} without an ensemble):
+    50 futures from 35 sets are less varied than 50 sets, and the brief says which it is."""
+    if "parameter_set" not in runs.columns:
+        return {}
+    return {"parameter_sets": float(runs["parameter_set"].nunique())}
+
+
+FinalStatistics = Callable[[Study, pd.DataFrame, str], Mapping[str, float]]
+
+
+def summary_table(study: Study, at_end: Sequence[FinalStatistics] = ()) -> pd.DataFrame:
+    """Every number of the report, long format: resources, scenario, versus, month, statistic.
+
+    `at_end`: more statistics of each scenario at the end under the study's resources, as
+    functions of (study, its runs there, scenario) — who gains and who loses, what it costs
+    (`sim.report.distribution`, `sim.report.costs`, which build on this module)."""
     check_pairing(study.runs)
     rows: list[tuple[str, str, str, int, str, float]] = []
 
@@ -286,18 +316,19 @@ def summary_table(study: Study) -> pd.DataFrame:
 
     for level in study.levels:
         runs = study.at_level(level)
-        n = runs["replication"].nunique()
+        futures = {"replications": runs["replication"].nunique(), **distinct_sets(runs)}
         for month in study.horizons:
             table = values_at(runs, "value_cumulative", month)
             for scenario in study.scenarios:
-                stats = {"replications": n, **_quantiles(table[scenario].to_numpy(), "value")}
+                stats = {**futures, **quantiles(table[scenario].to_numpy(), "value")}
                 add(level, scenario, "", month, stats)
             ranking = sorted(study.scenarios, key=lambda o: (-table[o].median(), o))
             for scenario in study.scenarios:
                 add(level, scenario, "", month, {"rank": ranking.index(scenario) + 1})
             for a, b in study.pairs:
                 lead, other = leader_of(table[a], table[b], a, b)
-                add(level, lead, other, month, pair_statistics(table[lead], table[other]))
+                stats = pair_statistics(table[lead], table[other]) | distinct_sets(runs)
+                add(level, lead, other, month, stats)
         if level != study.resources:
             continue
         final = study.months
@@ -307,12 +338,14 @@ def summary_table(study: Study) -> pd.DataFrame:
             )
             stats = {}
             for d in DIMENSIONS:
-                stats |= _quantiles(totals[f"flow_{d}"].to_numpy(), f"net_{d}")
+                stats |= quantiles(totals[f"flow_{d}"].to_numpy(), f"net_{d}")
             for k in DESTRUCTIONS:
-                stats |= _quantiles(totals[f"destruction_{k}"].to_numpy(), f"destruction_{k}")
-            stats |= _quantiles(totals["value_gross"].to_numpy(), "gross")
-            stats |= _quantiles(totals["value_destroyed"].to_numpy(), "destroyed")
+                stats |= quantiles(totals[f"destruction_{k}"].to_numpy(), f"destruction_{k}")
+            stats |= quantiles(totals["value_gross"].to_numpy(), "gross")
+            stats |= quantiles(totals["value_destroyed"].to_numpy(), "destroyed")
             stats |= plateau_statistics(runs, scenario)
+            for more in at_end:
+                stats |= more(study, runs, scenario)
             add(level, scenario, "", final, stats)
         table = values_at(runs, "value_cumulative", final)
         for a, b in study.pairs:

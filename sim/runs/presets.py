@@ -132,7 +132,9 @@ def load(name: str) -> dict[str, Any]:
     """The model fields a scenario file sets, checked; a bad file fails naming file and line.
 
     A scenario must name its trajectory (`trajectory.kind`), must not set `months` (the horizon
-    belongs to the job) and every value must be valid on the default model.
+    belongs to the job) and every value must be valid on the default model. A top-level `label:`
+    (the scenario's name in the advisors' report, see `label`) is checked and left out: it names
+    the scenario, it sets no model field.
     """
     path = scenario_path(name)
     try:
@@ -152,6 +154,8 @@ def load(name: str) -> dict[str, Any]:
             "the file is empty; a scenario file sets at least trajectory.kind"
             if data is None else "a mapping of model fields (trajectory: {kind: ...}, ...)",
         )  # fmt: skip
+    data = dict(data)
+    _check_label(path, node, data.pop(LABEL_KEY, None))
     typo = unknown_key(data, ModelConfig().to_dict())
     if typo is not None:  # named first: a typo is the likeliest cause of whatever else is wrong
         raise ScenarioFileError(
@@ -177,6 +181,42 @@ def load(name: str) -> dict[str, Any]:
             path, _line(node, err.path), err.path, err.value, err.allowed
         ) from None
     return data
+
+
+LABEL_KEY = "label"  # a scenario file's name for readers: a string, or {en: ..., fr: ...}
+LABEL_LANGUAGES = ("en", "fr")
+
+
+def _check_label(path: Path, node: Any, label: Any) -> None:
+    """ScenarioFileError naming the file and line unless `label` is absent, a non-empty string,
+    or a mapping of language codes (en, fr) to non-empty strings."""
+    if label is None:
+        return
+    texts = label if isinstance(label, dict) else {"en": label}
+    good = bool(texts) and all(
+        k in LABEL_LANGUAGES and isinstance(v, str) and v.strip() for k, v in texts.items()
+    )
+    if not good:
+        raise ScenarioFileError(
+            path, _line(node, LABEL_KEY), LABEL_KEY, label,
+            "a non-empty string, or {en: ..., fr: ...} with non-empty strings (the scenario's "
+            "name in the report)",
+        )  # fmt: skip
+
+
+def label(name: str) -> dict[str, str]:
+    """The scenario's `label:` in each report language ({} when the file has none): one string
+    serves both languages; with {en, fr}, a language the file leaves out takes the other's."""
+    load(name)  # checked first: a bad label fails naming file and line
+    data = yaml.safe_load(scenario_path(name).read_text(encoding="utf-8"))
+    given = data.get(LABEL_KEY)
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        given = dict.fromkeys(LABEL_LANGUAGES, given)
+    texts = {code: text.strip() for code, text in given.items()}
+    fallback = next(iter(texts.values()))
+    return {code: texts.get(code, fallback) for code in LABEL_LANGUAGES}
 
 
 def line_of(name: str, dotted: str) -> int | None:

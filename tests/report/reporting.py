@@ -1,14 +1,28 @@
-"""Helpers of the report tests: the small comparison's settings and readers of its files."""
+"""Helpers of the report tests: the small comparison's settings and readers of its files, and
+the build of that comparison, which each test module's `built` fixture calls.
+
+The comparison (city=small, 36 months, 6 paired replications, 2 per sensitivity level) runs in
+English and in French through the in-process API (`sim.cli.compare.compare`), the same path as
+the command line, once per test run: the pytest-xdist workers share one folder, and the first to
+arrive builds it under a file lock while the others wait. (Not in a conftest.py: the tests import
+the root conftest by name.)
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import system
 import yaml
+
+from sim.cli.compare import compare
 
 OPTIONS = ["phased", "combined", "proactive"]
 SMALL = [
@@ -55,6 +69,7 @@ NUM = re.compile(
     r'<span class="num" data-resources="([^"]*)" data-scenario="([^"]*)" data-versus="([^"]*)" '
     r'data-month="(\d+)" data-stat="(\w+)">(.*?)</span>'
 )
+GIVEN = re.compile(r'<span class="given" data-key="([^"]*)">(.*?)</span>')
 INPUT = re.compile(r'<span class="input" data-key="([^"]*)"(?: data-month="(\d+)")?>(.*?)</span>')
 LIKELY = re.compile(
     r'<em class="likely" data-term="(\w+)" data-share="([^"]+)" data-futures="(\d+)">(.*?)</em>'
@@ -84,3 +99,31 @@ def visible(fragment: str) -> str:
     import html
 
     return normalise(html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+# ---- the shared comparison ---------------------------------------------------------------------
+def _shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this test run sees (a worker's own folder without xdist)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    folder = base.parent / f"report-{run}" if run else base / "report"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def build_shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The small comparison's run directory, per language, built once per test run (the
+    modules' `built` fixtures call this; the first caller builds under a lock)."""
+    system.require("pdf")  # WeasyPrint's Pango and the style sheet's font
+    root = _shared(tmp_path_factory)
+    out = {lang: root / lang for lang in LANGUAGES}
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for lang, folder in out.items():
+                if not all((folder / name).is_file() for name in FILES):
+                    shutil.rmtree(folder, ignore_errors=True)  # a build that did not finish
+                    compare([*SMALL, f"language={lang}"], folder, jobs=1)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return out

@@ -109,7 +109,7 @@ def test_a_value_outside_its_plausible_range_is_recorded_for_the_caveat() -> Non
     assert found == {
         "resources": {
             "staff_hours": {"value": 10.0, "low": 20.0, "high": 160.0,
-                            "scenarios": ["phased", "combined"]},
+                            "scenarios": ["status_quo", "phased", "combined"]},
         }
     }  # fmt: skip
     assert outside_plausible(plan(compose_config(SMALL)).configs) == {}
