@@ -13,13 +13,14 @@ an experiment; `~key` is refused; a sweep without --multirun is refused. Hydra's
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import yaml
 
 from sim.core.config import ConfigError, ModelConfig, flatten
-from sim.runs import presets, settings
+from sim.runs import commune, presets, settings
 from sim.runs.jobspec import SHORTCUTS
 from sim.runs.presets import suggestion
 
@@ -42,7 +43,8 @@ FLAGS = {
 SHORT_FLAGS = {short: name for name, (short, _) in FLAGS.items() if short}
 GROUPS = {"main": ("city", "resources", "scenario", "experiment"), "compare": ("city", "resources")}
 COMPARE_SETTINGS = ("scenarios", "replications", "months", "seed", "jobs", "language",
-                    "sensitivity_resources", "sensitivity_replications", "ensemble")  # fmt: skip
+                    "sensitivity_resources", "sensitivity_replications", "ensemble", "date",
+                    "author", "decision", "commune")  # fmt: skip
 HELP_TOPICS = ("model",)
 
 
@@ -136,6 +138,23 @@ def parse(command: str, args: Sequence[str]) -> Arguments:
     if command == "compare" and out.multirun:
         raise UsageError("--multirun", "compare runs one comparison: drop --multirun")
     out.overrides = [check(command, o, out.multirun, overrides) for o in overrides]
+    if command == "compare":
+        out.overrides = with_commune(out.overrides)
+    return out
+
+
+def with_commune(overrides: Sequence[str]) -> list[str]:
+    """`commune=X` followed by the model fields its profile converts to (sim/runs/commune.py),
+    so that an override written after it still wins, as for any later override; the profile is
+    read and checked now, before Hydra and before any run, its errors in its own words."""
+    out: list[str] = []
+    for text in overrides:
+        out.append(text)
+        key, _, value = text.lstrip("+").partition("=")
+        if key != "commune" or value.lower() in ("", "null", "none"):
+            continue
+        fields = commune.overrides(commune.load(value.strip("'\"")))
+        out += [f"model.{path}={json.dumps(v)}" for path, v in fields.items()]
     return out
 
 

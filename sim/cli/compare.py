@@ -59,6 +59,7 @@ class CompareSchema:
     date: Any = None  # the brief's date, YYYY-MM-DD (never today's by default: reruns identical)
     author: str | None = None  # the service that prepared the brief
     decision: str | None = None  # the decision requested of the reader ("décision demandée")
+    commune: str | None = None  # a commune profile: example, or the path of a commune.yaml
     allow_large: bool = False  # run a comparison above the size ceiling (sim.runs.limits)
     model: Any = field(default_factory=_model_defaults)  # any ModelConfig field
 

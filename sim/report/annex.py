@@ -58,6 +58,8 @@ def configuration(study: Study) -> dict[str, Any]:
     extra: dict[str, Any] = {"ensemble": study.ensemble} if study.ensemble else {}
     extra["conventions"] = costs.conventions()  # what the costs' text quotes
     extra["groups"] = {"literacy_quintiles": QUINTILES, "age": list(AGE_GROUPS)}
+    if study.commune:  # the profile and the model fields it became (sim/runs/commune.py)
+        extra["commune"] = study.commune
     if study.outside_plausible:  # what the caveat quotes: value, plausible range, scenarios
         extra["outside_plausible"] = study.outside_plausible
     return {

@@ -375,6 +375,8 @@ def caveats(study: Study, tags: Tagger) -> list[str]:
         ("uncertainty", uncertainty_caveat(study, tags)),
         ("units", lang.h("caveat.units")),
     ]
+    if study.commune:
+        items.append(("commune", commune_caveat(tags)))
     items += [("plausible", text) for text in outside_plausible(study, tags)]
     return [f"<strong>{lang.h(f'caveat.{k}.title')}</strong> {text}" for k, text in items]
 
@@ -418,16 +420,41 @@ def outside_plausible(study: Study, tags: Tagger) -> list[str]:
     return out
 
 
+def commune_caveat(tags: Tagger) -> str:
+    """How the profile became the model's inputs, each figure tagged to scenarios.yaml."""
+    model = "model.city", "model.resources"
+    return tags.lang.h(
+        "caveat.commune",
+        departments=tags.inp(f"{model[0]}.departments"), dgas=tags.inp(f"{model[0]}.dgas"),
+        staff=tags.inp(f"{model[1]}.staff_hours"), budget=tags.inp(f"{model[1]}.budget"),
+        partners=tags.inp(f"{model[0]}.initial_partners"),
+        citizens=tags.inp(f"{model[0]}.citizens"),
+    )  # fmt: skip
+
+
 def subtitle(study: Study, tags: Tagger) -> str:
     lang = tags.lang
-    return lang.h(
-        "brief.subtitle",
-        horizon=tags.horizon(study.months),
-        n=tags.inp("settings.replications"),
-        level=esc(lang.level(study.resources)),
-        citizens=tags.inp("model.city.citizens"),
-        departments=tags.inp("model.city.departments"),
-    )
+    common = {"horizon": tags.horizon(study.months), "n": tags.inp("settings.replications"),
+              "level": esc(lang.level(study.resources)),
+              "departments": tags.inp("model.city.departments")}  # fmt: skip
+    if study.commune:  # the advisor's own commune, named as its profile names it
+        return lang.h("brief.subtitle.commune", name=commune_name(study, tags),
+                      population=tags.inp("commune.profile.population"), **common)  # fmt: skip
+    return lang.h("brief.subtitle", citizens=tags.inp("model.city.citizens"), **common)
+
+
+def commune_name(study: Study, tags: Tagger) -> str:
+    """The commune's name in the brief's language (its profile may give one per language)."""
+    return esc(study.commune["profile"]["name_fr" if tags.lang.code == "fr" else "name"])
+
+
+def title(study: Study, tags: Tagger) -> str:
+    """Plain text (the page's <title> and <h1>): the commune's name when a profile is given."""
+    if study.commune:
+        profile = study.commune["profile"]
+        name = profile["name_fr" if tags.lang.code == "fr" else "name"]
+        return tags.lang.t("brief.title.commune", name=name)
+    return tags.lang.t("brief.title")
 
 
 def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
@@ -455,7 +482,7 @@ def brief(study: Study, numbers: Numbers, tags: Tagger) -> Brief:
         *(plain(s) for s in rec_text[1:]),
     ]
     return Brief(
-        title=lang.t("brief.title"),
+        title=title(study, tags),
         subtitle=subtitle(study, tags),
         recommendation=rec_text,
         ranking=ranking_table(study, numbers, tags),

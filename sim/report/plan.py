@@ -21,7 +21,7 @@ from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
 from sim.report import Written, front, write_report
 from sim.report.lang import check_language
 from sim.report.study import Study, scenario_note
-from sim.runs import presets
+from sim.runs import commune, presets
 from sim.runs.ensemble import Draw
 from sim.runs.jobspec import available_cpus, build_configs, job_ensemble, plain_data
 from sim.runs.runner import replication_seeds
@@ -49,6 +49,7 @@ class Plan:
     language: str  # the report's language (en, fr)
     ensemble: Draw | None = None  # the parameter set of each replication (ensemble=), or None
     scenario_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # files' `label:`
+    commune: dict[str, Any] = field(default_factory=dict)  # commune=: the profile's record
 
 
 def without_ensemble(cfg: DictConfig | Mapping[str, Any]) -> DictConfig | Mapping[str, Any]:
@@ -136,6 +137,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         base_model=model,
         scenario_files={n: presets.load(n) for n in scenarios},
         scenario_labels={n: presets.label(n) for n in scenarios},
+        commune=commune_record(data.get("commune")),
         language=language,
         ensemble=draw,
     )
@@ -159,6 +161,14 @@ def neighbours(resources: Mapping[str, Any]) -> list[str]:
     same = [n for n in order if levels[n].get("budget", 0) == budget]
     above = [n for n in order if levels[n].get("budget", 0) > budget][:1]
     return [*below, *same, *above]
+
+
+def commune_record(value: Any) -> dict[str, Any]:
+    """`commune=`'s profile as scenarios.yaml records it (its model fields reached the model as
+    overrides written right after `commune=`: sim.cli.arguments.with_commune); {} for none."""
+    if value is None or str(value).strip().lower() in ("", "none", "null"):
+        return {}
+    return commune.record(commune.load(str(value)))
 
 
 def outside_plausible(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -198,6 +208,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         ensemble=plan.ensemble.record() if plan.ensemble is not None else {},
         scenario_labels=dict(plan.scenario_labels),
         outside_plausible=outside_plausible(plan.configs),
+        commune=plan.commune,
     )
 
 

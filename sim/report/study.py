@@ -87,6 +87,7 @@ class Study:
     scenario_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # files' `label:`
     # section -> field -> {value, low, high, scenarios}: inputs outside their plausible range
     outside_plausible: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    commune: dict[str, Any] = field(default_factory=dict)  # commune=: its profile's record
 
     @property
     def parameter_sets(self) -> int:

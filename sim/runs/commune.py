@@ -413,11 +413,12 @@ def overrides(commune: Commune) -> dict[str, Any]:
         "city.departments": len(commune.departments),
         "city.dgas": len(commune.dgas),
         "city.org_chart": list(commune.chart),
-        "resources.staff_hours": staff_hours(commune),
+        # hours to a tenth: what the brief prints is what the model reads
+        "resources.staff_hours": round(staff_hours(commune), 1),
         "resources.budget": budget(commune.budget_keur_per_year),
     }
     if commune.dga_time_percent is not None:
-        out["resources.dga_hours"] = dga_hours(commune.dga_time_percent)
+        out["resources.dga_hours"] = round(dga_hours(commune.dga_time_percent), 1)
     if commune.age_shares is not None and _model_has(CityConfig, "age_shares"):
         out["city.age_shares"] = list(commune.age_shares)
     if commune.partners and _model_has(CityConfig, "initial_partners"):
