@@ -191,6 +191,7 @@ def _compare_settings() -> str:
         ("date", "the brief's date, YYYY-MM-DD; null = none (never today's)"),
         ("author", "the service that prepared the brief; null = none"),
         ("decision", "the decision requested of the reader; null = none"),
+        ("commune", "a commune profile: example, or the path of a commune.yaml (docs/commune.md)"),
     ]
     lines = ["Settings (KEY=VALUE)"]
     for name, doc in rows:
