@@ -51,6 +51,10 @@ SOBOL_OUTPUTS = (
     "techno_inclusion_flow",
     "combined_minus_phased",
     "combined_minus_phased_tight",
+    "techno_literacy_gap",  # P9
+    "top1_share",  # P10
+    "contributors_literacy_gap",  # P10
+    "chart_months_gain",  # P11
 )
 ALL_INDICATORS = "all indicators"  # the row of sobol_precision.csv over the whole map
 TOP = 5  # the criterion of issue #11: the five largest S1 each known to better than ± a quarter
