@@ -43,8 +43,8 @@ FLAGS = {
 SHORT_FLAGS = {short: name for name, (short, _) in FLAGS.items() if short}
 GROUPS = {"main": ("city", "resources", "scenario", "experiment"), "compare": ("city", "resources")}
 COMPARE_SETTINGS = ("scenarios", "replications", "months", "seed", "jobs", "language",
-                    "sensitivity_resources", "sensitivity_replications", "ensemble", "date",
-                    "author", "decision", "commune")  # fmt: skip
+                    "sensitivity_resources", "sensitivity_replications", "switching_replications",
+                    "ensemble", "date", "author", "decision", "commune")  # fmt: skip
 HELP_TOPICS = ("model",)
 
 

@@ -3,9 +3,10 @@
 Runs two to five scenarios (files in configs/scenario/) × paired replications on one model
 configuration (each replication draws one parameter set of the shipped calibrated ensemble, the
 same in every scenario, unless `ensemble=none`), reruns the same scenarios under other resource
-levels with fewer replications, and writes report.html, report.pdf, scenarios.yaml, runs.csv and
-summary.csv into the run directory (see `sim.report`), then prints the ranking and the
-recommendation in the report's `language`.
+levels with fewer replications, searches the staff level and the budget at which the
+recommendation reverses (switching values, in the first futures: `switching_replications`), and
+writes report.html, report.pdf, scenarios.yaml, runs.csv and summary.csv into the run directory
+(see `sim.report`), then prints the ranking and the recommendation in the report's `language`.
 Everything — scenario names, every model field, the sensitivity levels, the language — is validated
 before the first run; a bad value exits with status 2, names the field and writes no file.
 
@@ -55,6 +56,7 @@ class CompareSchema:
     ensemble: Any = "default"  # calibrated parameter sets replication k draws; none = defaults
     sensitivity_resources: list[str] | None = None  # null = every level but the study's own
     sensitivity_replications: int | None = None  # null = min(replications, 20); 0 = none
+    switching_replications: int | None = None  # switching values' futures: null = min(n, 12)
     language: str = "en"  # the report's language: en or fr (every string from one catalogue)
     date: Any = None  # the brief's date, YYYY-MM-DD (never today's by default: reruns identical)
     author: str | None = None  # the service that prepared the brief

@@ -15,9 +15,10 @@ summary.csv (or the input of scenarios.yaml) it comes from (`tags`); every word 
 catalogue in English or French (`lang`, strings.yaml). Same study -> byte-identical files.
 
 Modules: `study` (runs and statistics), `distribution` (who gains and who loses), `costs` (what
-each scenario costs), `front` (date, author, decision given), `lang` (catalogue, number formats),
-`tags`, `layout` (tables, figures, sections), `brief`, `sections`, `annex`, `charts`, `html`,
-`pdf`; `plan` validates and runs a comparison (`python -m sim compare`).
+each scenario costs), `switching` (where the advice reverses), `front` (date, author, decision
+given), `lang` (catalogue, number formats), `tags`, `layout` (tables, figures, sections),
+`brief`, `sections`, `annex`, `charts`, `html`, `pdf`; `plan` validates and runs a comparison
+(`python -m sim compare`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.report import costs, distribution
+from sim.report import costs, distribution, switching
 from sim.report.annex import CONFIG_FILE, annex, config_yaml, configuration
 from sim.report.brief import Brief, brief
 from sim.report.html import render_html
@@ -68,7 +69,9 @@ class Written:
 def build(study: Study, language: str = "en") -> Report:
     """The numbers, words and sections of a study's report, in one language."""
     lang = Lang(check_language(language), study.labels(language))
-    summary = summary_table(study, FINAL_STATISTICS)
+    summary = pd.concat(
+        [summary_table(study, FINAL_STATISTICS), switching.summary_rows(study)], ignore_index=True
+    )
     numbers = Numbers(summary)
     config = configuration(study)
     tags = Tagger(numbers, lang, config)

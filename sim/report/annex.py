@@ -2,9 +2,10 @@
 
 The annex holds what an analyst checks and a decision-maker need not read: the paired tests
 (Wilcoxon signed-rank p-values, rank-biserial effect sizes, bootstrap intervals), crossover months
-and plateau levels, and how to reproduce the report. The configurations themselves — the command,
-the model section every scenario starts from, each scenario file, the resource levels, the seeds
-and the software versions — go into scenarios.yaml beside the report, not into its pages.
+and plateau levels, how to reproduce the report, and how the switching values were searched
+(`sim.report.switching`). The configurations themselves — the command, the model section every
+scenario starts from, each scenario file, the resource levels, the seeds and the software
+versions — go into scenarios.yaml beside the report, not into its pages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 
 from sim.core.outputs import QUINTILES
 from sim.core.population import AGE_GROUPS
-from sim.report import charts, costs
+from sim.report import charts, costs, switching
 from sim.report.lang import Lang
 from sim.report.layout import Figure, Section, Table
 from sim.report.study import BOOTSTRAP, PLATEAU_THRESHOLD, Study, scenario_note
@@ -60,6 +61,8 @@ def configuration(study: Study) -> dict[str, Any]:
     extra["groups"] = {"literacy_quintiles": QUINTILES, "age": list(AGE_GROUPS)}
     if study.commune:  # the profile and the model fields it became (sim/runs/commune.py)
         extra["commune"] = study.commune
+    if study.switching:  # the switching values' search: futures, steps, ranges, resolution
+        extra["switching"] = switching.configuration(study)
     if study.outside_plausible:  # what the caveat quotes: value, plausible range, scenarios
         extra["outside_plausible"] = study.outside_plausible
     return {
@@ -248,4 +251,5 @@ def annex(study: Study, numbers: Numbers, tags: Tagger, config: dict[str, Any]) 
         closing=[software_line(config, lang)],
         cls="annex",
     )
-    return [tests, cross, repro]
+    found = switching.annex_section(study, numbers, tags)  # Annex D, when it was searched
+    return [tests, cross, repro, *([found] if found else [])]

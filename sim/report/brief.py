@@ -9,7 +9,9 @@ runner-up, said in the IPCC's calibrated likelihood words (defined in the glossa
 Honest about time: two scenarios whose paired gap ranges over zero in nine futures out of ten
 are a tie, at any horizon and resource level, and neither is named first; when the runner-up
 gained on the recommended scenario over the last year, page 1 says so and gives the month a
-straight line through that trend would cross (`trend_*` rows of the summary).
+straight line through that trend would cross (`trend_*` rows of the summary). The box ends
+with the switching values: the staff level and budget at which the advice reverses
+(`sim.report.switching`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from sim.core.value import DESTRUCTIONS, DIMENSIONS
-from sim.report import distribution, front
+from sim.report import distribution, front, switching
 from sim.report.lang import Lang, likelihood_key
 from sim.report.layout import Table
 from sim.report.study import Study
@@ -262,6 +264,7 @@ def recommendation(study: Study, numbers: Numbers, tags: Tagger) -> list[str]:
         *certainty_sentences(study, numbers, tags, rec, runner),
         *trend_sentence(study, numbers, tags, rec, runner),
         *distribution.widening_sentence(study, numbers, tags, rec, runner),
+        *switching.sentences(study, numbers, tags, rec, runner),
     ]
 
 

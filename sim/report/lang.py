@@ -222,9 +222,12 @@ COUNTS = (
     "trend_months",
     "trend_closing_count",
     "parameter_sets",
+    "switching_futures",
+    "switching_staff_hours_ahead_count",
+    "switching_budget_ahead_count",
 )
 # Statistics with a fixed number of decimals (by prefix; `_p05`/`_p95` follow their median):
-# what it costs, in hours, FTE, M€ a month, partners, breaches (sim.report.costs).
+# what it costs, in hours, FTE, M€ a month, partners, breaches (sim.report.costs); switching values.
 DECIMALS = (
     ("staff_hours_", 0),
     ("staff_fte_", 1),
@@ -233,6 +236,8 @@ DECIMALS = (
     ("budget_", 2),
     ("partners_managed", 1),
     ("breaches_expected", 1),
+    ("switching_staff_hours", 0),  # where the advice reverses (sim.report.switching)
+    ("switching_budget", 2),
 )
 
 

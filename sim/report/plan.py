@@ -1,9 +1,9 @@
 """A comparison's plan: every scenario, seed and resource level validated before any run.
 
 `plan(cfg)` checks the whole comparison (scenario names, every model field, the sensitivity
-levels, the language) and raises ConfigError naming the field; `execute` runs it through the one
-task runner and writes the report. `python -m sim compare` (sim.cli.compare) is the command
-around it.
+levels, the switching values' futures, the language) and raises ConfigError naming the field;
+`execute` runs it through the one task runner and writes the report. `python -m sim compare`
+(sim.cli.compare) is the command around it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from sim.core.config import ConfigError, ModelConfig, flatten, plausible_ranges
-from sim.report import Written, front, write_report
+from sim.report import Written, front, switching, write_report
 from sim.report.lang import check_language
 from sim.report.study import Study, scenario_note
 from sim.runs import commune, presets
@@ -50,6 +50,7 @@ class Plan:
     ensemble: Draw | None = None  # the parameter set of each replication (ensemble=), or None
     scenario_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # files' `label:`
     commune: dict[str, Any] = field(default_factory=dict)  # commune=: the profile's record
+    switching: int = 0  # futures the switching values are searched in (0: not searched)
 
 
 def without_ensemble(cfg: DictConfig | Mapping[str, Any]) -> DictConfig | Mapping[str, Any]:
@@ -108,6 +109,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         n_sens = min(int(data["replications"]), SENSITIVITY_CAP)
     if n_sens < 0:
         raise ConfigError("sensitivity_replications", n_sens, "null or an integer >= 0")
+    n_switch = switching.futures_searched(data)
     sensitivity: dict[str, dict[str, ModelConfig]] = {}
     if n_sens > 0:
         for level in wanted:
@@ -140,6 +142,7 @@ def plan(cfg: DictConfig | Mapping[str, Any]) -> Plan:
         commune=commune_record(data.get("commune")),
         language=language,
         ensemble=draw,
+        switching=n_switch,
     )
 
 
@@ -189,8 +192,11 @@ def outside_plausible(configs: Mapping[str, ModelConfig]) -> dict[str, dict[str,
     return out
 
 
-def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
-    """The study a report is written from: the plan's choices and the runs they gave."""
+def study_of(
+    plan: Plan, runs: pd.DataFrame, command: Sequence[str], found: dict[str, Any] | None = None
+) -> Study:
+    """The study a report is written from: the plan's choices, the runs they gave and the
+    switching values' search (`found`, sim.report.switching)."""
     levels = presets.resource_levels()
     return Study(
         scenarios=list(plan.scenarios),
@@ -209,6 +215,7 @@ def study_of(plan: Plan, runs: pd.DataFrame, command: Sequence[str]) -> Study:
         scenario_labels=dict(plan.scenario_labels),
         outside_plausible=outside_plausible(plan.configs),
         commune=plan.commune,
+        switching=dict(found or {}),
     )
 
 
@@ -219,7 +226,8 @@ def execute(
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Written:
-    """Validate, run every scenario × replication (and the sensitivity reruns), write the report.
+    """Validate, run every scenario × replication (and the sensitivity reruns), search the
+    switching values in the first futures, write the report.
 
     `overrides` are the command-line overrides, shown in the report's annex (hydra.* and jobs are
     left out: they do not change a number). Returns the written files and the headline (ranking
@@ -243,6 +251,10 @@ def execute(
         part.insert(0, "resources", level)
         frames.append(part)
     runs = pd.concat(frames, ignore_index=True)
+    found = switching.search(main, study_plan.scenarios, study_plan.configs,
+                             study_plan.base_model, study_plan.seeds, draw, study_plan.switching,
+                             jobs, progress)  # fmt: skip
     shown = [o for o in overrides if not o.startswith(HIDDEN_OVERRIDES)]
-    study = study_of(study_plan, runs, command=["python", "-m", "sim", "compare", *shown])
+    command = ["python", "-m", "sim", "compare", *shown]
+    study = study_of(study_plan, runs, command=command, found=found)
     return write_report(study, Path(out), study_plan.language)

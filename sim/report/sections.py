@@ -173,6 +173,7 @@ GLOSSARY = (
     "paired",
     "typical",
     "range",
+    "switching",
     "likelihood",
     "resources",
     "proactive",
@@ -191,6 +192,7 @@ def limits(study: Study, lang: Lang) -> list[str]:
     calibrated ensemble's parameters (which the research runs leave at their defaults)."""
     varied = "uncertainty" if study.parameter_sets == 1 else "ensemble"
     keys = [varied if k == "uncertainty" else k for k in LIMITS]
+    keys += ["switching"] * bool(study.switching)  # how far the switching values can be read
     return [lang.h(f"limit.{k}") for k in keys]
 
 

@@ -88,6 +88,7 @@ class Study:
     # section -> field -> {value, low, high, scenarios}: inputs outside their plausible range
     outside_plausible: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     commune: dict[str, Any] = field(default_factory=dict)  # commune=: its profile's record
+    switching: dict[str, Any] = field(default_factory=dict)  # sim.report.switching's search
 
     @property
     def parameter_sets(self) -> int:

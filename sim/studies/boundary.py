@@ -48,18 +48,29 @@ OPEN_COSTS_REMOVED = {  # P8's counterfactual: openness's own costs set to zero
 Gap = Callable[[np.ndarray], np.ndarray]  # staff level per line -> combined − phased per line
 
 
-def bisect(gap: Gap, lines: int, low: float = LOW, high: float = HIGH,
-           steps: int = STEPS) -> np.ndarray:  # fmt: skip
+def bisect(gap: Gap, lines: int, low: float | np.ndarray = LOW, high: float | np.ndarray = HIGH,
+           steps: int = STEPS,
+           ends: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:  # fmt: skip
     """Per line, the staff level at which `gap` turns positive (combining starts to win).
 
     −inf where combining already wins at `low`, +inf where phasing still does at least as well
     at `high` (the boundary lies outside the bracket); otherwise the geometric midpoint of the
     last bracket. Assumes one crossing per line, as a rising staff level helps openness more
     than phasing (the bracket's ends are checked, not assumed).
+
+    `low` and `high` may be one bracket for every line or one per line (the comparison's
+    switching values search each side of a commune's own level: sim.report.switching). `ends`:
+    the gap already known at each line's `low` and `high`, so they are not run again. Only the
+    sign of `gap` is read. Geometric midpoints because a resource level matters by its ratio
+    (20 → 40 h doubles a department's time, 140 → 160 h barely changes it): the resolution is
+    the same relative step, (high/low)^(1/2^steps), wherever the boundary lies.
     """
-    lo, hi = np.full(lines, low), np.full(lines, high)
-    ends = gap(np.concatenate([lo, hi]))
-    below, above = ends[:lines] > 0, ends[lines:] <= 0
+    lo = np.broadcast_to(np.asarray(low, dtype=float), (lines,)).copy()
+    hi = np.broadcast_to(np.asarray(high, dtype=float), (lines,)).copy()
+    if ends is None:
+        both = gap(np.concatenate([lo, hi]))
+        ends = both[:lines], both[lines:]
+    below, above = np.asarray(ends[0]) > 0, np.asarray(ends[1]) <= 0
     for _ in range(steps):
         mid = np.sqrt(lo * hi)
         phased_holds = gap(mid) <= 0

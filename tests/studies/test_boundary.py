@@ -34,6 +34,25 @@ def test_a_switch_outside_the_bracket_is_reported_as_infinite_not_clipped():
     assert found[0] == -np.inf and found[1] == np.inf and np.isfinite(found[2])
 
 
+def test_each_line_can_have_its_own_bracket_and_known_ends():
+    """The comparison's switching values bisect each side of a commune's level (one bracket per
+    line) and know the gap at the level already: the ends given are not run again."""
+    truth = np.array([25.0, 60.0, 90.0, 150.0])
+    low, high = np.array([20.0, 40.0, 40.0, 100.0]), np.array([40.0, 160.0, 160.0, 160.0])
+    calls = []
+
+    def gap(staff: np.ndarray) -> np.ndarray:
+        calls.append(staff.size)
+        return staff - truth
+
+    ends = (low - truth, high - truth)
+    found = boundary.bisect(gap, truth.size, low, high, steps=6, ends=ends)
+    assert calls == [truth.size] * 6  # only the steps
+    assert np.all(np.abs(np.log(found / truth)) <= np.log(high / low) / 2**6)
+    same = boundary.bisect(linear_gap(truth), truth.size, low, high, steps=6)
+    assert np.array_equal(found, same)
+
+
 def test_phasing_holds_in_at_least_the_share_below_h_star_and_not_above_it():
     rng = np.random.default_rng(3)
     for n in (5, 20, 30, 101):
