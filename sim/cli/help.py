@@ -60,7 +60,7 @@ Precedence (lowest first)
 More
   python -m sim --help model   every model field with its default, range and unit
   python -m sim --cfg job      the composed configuration;   --hydra-help: Hydra's own flags
-  README.md: sweeps, precedence, exit statuses, limits, the data dictionary"""
+  docs/ (the site: mkdocs build): sweeps, precedence, exit statuses, limits, the data dictionary"""
 
 
 def _fields() -> dict[str, tuple[Any, dict[str, Any]]]:
@@ -182,6 +182,11 @@ def _compare_settings() -> str:
         ("jobs", "worker processes; null = every CPU"),
         ("sensitivity_resources", "resource levels the options are rerun under; null = all others"),
         ("sensitivity_replications", "their replications; null = min(replications, 20), 0 = none"),
+        (
+            "switching_replications",
+            "futures searched for the staff level and budget at which the advice reverses; "
+            "null = min(replications, 12), 0 = no search",
+        ),
         (
             "ensemble",
             "calibrated parameter sets (future k draws one, in every option); none = "

@@ -4,8 +4,9 @@ A results table is only as good as what a reader can tell from it a year later. 
 the tables the main job and the sweeps write (runs.parquet, summary.csv, failures.csv) is
 described here; the descriptions travel with the data twice: `columns.csv` next to every result,
 and the Parquet schema's field metadata (`unit`, `description`), so a table copied on its own
-still explains itself. The README's table is rendered from this module
-(`python -m sim.runs.columns`), and a test fails when the model gains a column without an entry.
+still explains itself. The documentation site's data dictionary (docs/reference/data-dictionary.md,
+between its data-dictionary markers) is rendered from this module (`python -m sim.runs.columns`);
+a test fails when that page is stale, and another when the model gains a column without an entry.
 
 Model-field columns (`resources.staff_hours`, `parameters.push`, ...) are named by their dotted
 ModelConfig path, hold the value the run actually used (read from its resolved configuration),
@@ -197,7 +198,7 @@ PER_RESIDENT = (
 
 
 MODEL = _entries([*_MODEL_PLAIN, *_model_families()])
-# Families rendered as one README row each: prefix -> (names, unit, meaning).
+# Families rendered as one row each of the data-dictionary page: prefix -> (names, unit, meaning).
 FAMILIES = {
     "generator_": (GENERATORS, VALUE, "output of each of the six value generators"),
     "gross_": (DIMENSIONS, VALUE, "value created on each of the nine dimensions (unweighted)"),
@@ -399,13 +400,13 @@ def check_known(names: Iterable[str]) -> list[str]:
     return missing
 
 
-# ---- the README table ---------------------------------------------------------------------------
+# ---- the data-dictionary page (docs/reference/data-dictionary.md) -------------------------------
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
 def markdown() -> str:
-    """The README's data-dictionary table (families collapsed to one row each)."""
+    """The data-dictionary table of the documentation (families collapsed to one row each)."""
     lines = ["| column | unit | meaning |", "|---|---|---|"]
     done: set[str] = set()
 
@@ -441,12 +442,17 @@ def markdown() -> str:
 
 
 def readme_section() -> str:
-    """The README block between the data-dictionary markers."""
+    """The block between the `<!-- data-dictionary:begin -->` and `<!-- data-dictionary:end -->`
+    markers of docs/reference/data-dictionary.md: the table and the note on value units.
+
+    (Named for the README, where the table lived before the documentation site.)
+    """
     return f"{markdown()}\n\n{VALUE_NOTE}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m sim.runs.columns`: print the README table; `--json`: every entry as JSON."""
+    """`python -m sim.runs.columns`: print the data-dictionary page's block (paste it between
+    the markers of docs/reference/data-dictionary.md); `--json`: every entry as JSON."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["--json"]:
         entries = {**MODEL, **LABELS, **SUMMARY, **FAILURES}

@@ -299,7 +299,20 @@ def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(name: str, base: dict[str, Any] | None = None) -> ModelConfig:
-    """A validated ModelConfig: `base` model fields (city, resources…) with the scenario on top."""
+    """A validated ModelConfig: `base` model fields (city, resources…) with the scenario on top.
+
+    The Python spelling of the command line's `scenario=NAME` / `scenarios=[NAME, ...]`:
+    `build("combined_more_staff")` is the default city under that scenario file.
+
+    Args:
+        name: a scenario file: the name of one in sim/configs/scenario/ (`phased`,
+            `combined_more_staff`, `status_quo`, …) or a path to a `.yaml` file of your own.
+        base: nested model fields the scenario goes on top of (`{"city": {"citizens": 1000}}`),
+            as a city or resource level does on the command line; the scenario's own values win.
+
+    Raises:
+        sim.ConfigError: unknown scenario (with a "did you mean"), or a bad value in the file.
+    """
     return ModelConfig.from_dict(merge(base or {}, load(name)))
 
 

@@ -38,7 +38,32 @@ def _checked(config: ModelConfig | Mapping[str, Any] | None, seed: int) -> Model
 
 
 def run(config: ModelConfig | Mapping[str, Any] | None = None, seed: int = 0) -> pd.DataFrame:
-    """Simulate one municipality; one row per month. Same config + seed -> identical table."""
+    """Simulate one municipality; one row per month. Same config + seed -> identical table.
+
+    Args:
+        config: the model configuration: a `ModelConfig` (`sim.scenario("open")`, or a scenario
+            file by name or path with `sim.runs.presets.build("combined_more_staff")`), a
+            mapping of its fields (`{"months": 24, "city": {"citizens": 1000}}`), or None for
+            the defaults (default city, adequate resources, `phased`, 144 months). Every value
+            is validated first; a bad one raises `sim.ConfigError` naming the field.
+        seed: the run's random seed, an integer in [0, 2**63 - 1]. The command line's
+            replication k uses `replication_seeds(seed, replications)[k]`.
+
+    Returns:
+        One row per simulated month (`month` 1 to `config.months`, each row the month's end):
+        `seed`, `month`, the governance point (`proactivity`, `openness`), the stocks
+        (`infrastructure`, `culture`, `institutions`), resources and load, partners,
+        participation, trust, open data, breaches, the value flows (`value_gross`,
+        `value_destroyed`, `value_flow`, `value_cumulative`, per generator, dimension and kind
+        of destruction) and who gains (`net_value_per_resident_lit1` … `lit5`, `…_age1` …
+        `age5`). Every column, with its unit, is in the data dictionary
+        (`sim.runs.columns.describe(name)`; docs/reference/data-dictionary.md). Value is in the
+        model's value units: differences between scenarios are meaningful, levels are not.
+
+    Raises:
+        ValueError: the seed is not an integer in the allowed range.
+        sim.ConfigError: a configuration value is unknown or out of its allowed range.
+    """
     config = _checked(config, seed)
     frame = run_batches([config], [int(seed)])[0]
     frame.insert(0, "seed", int(seed))
@@ -75,7 +100,20 @@ def run_aggregate(
 
 
 def replication_seeds(root: int, replications: int) -> list[int]:
-    """Seed of replication k, derived from the root: the same k gets the same seed everywhere."""
+    """Seed of replication k, derived from the root: the same k gets the same seed everywhere.
+
+    These are the seeds of the command line's `seed=root replications=n` (main job, sweeps,
+    `python -m sim compare`, `sim.ema.model`): `run(config, replication_seeds(0, 30)[k])` is the
+    main job's replication k of that scenario. Replication k's seed is the same in every
+    scenario and whatever `replications` is (common random numbers), so runs are paired.
+
+    Args:
+        root: the root seed, an integer >= 0 (the command line's `seed`).
+        replications: how many seeds, n >= 0.
+
+    Returns:
+        n seeds, each an integer in [0, 2**32 - 1] (numpy `SeedSequence(root, spawn_key=(k,))`).
+    """
     return [
         int(np.random.SeedSequence(root, spawn_key=(k,)).generate_state(1, np.uint32)[0])
         for k in range(replications)

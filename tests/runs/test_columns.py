@@ -1,4 +1,5 @@
-"""The data dictionary: every column described once, written next to every result, in README."""
+"""The data dictionary: every column described once, written next to every result, and on the
+documentation site (docs/reference/data-dictionary.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sim.runs import columns
 from sim.runs.runner import run
 from sim.runs.sweep import SETTING_COLUMNS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "data-dictionary.md"
 BEGIN, END = "<!-- data-dictionary:begin -->", "<!-- data-dictionary:end -->"
 
 
@@ -40,13 +41,14 @@ def test_labels_and_swept_values_are_described() -> None:
         columns.describe("resources.staf_hours")
 
 
-def test_readme_table_is_the_generated_one() -> None:
-    """README's table is rendered by `python -m sim.runs.columns`; regenerate it, don't edit."""
-    text = README.read_text(encoding="utf-8")
+def test_documented_table_is_the_generated_one() -> None:
+    """The site's table is rendered by `python -m sim.runs.columns`; regenerate it, don't edit."""
+    text = PAGE.read_text(encoding="utf-8")
     match = re.search(re.escape(BEGIN) + r"\n(.*?)\n" + re.escape(END), text, re.S)
-    assert match, f"README.md lacks the {BEGIN} … {END} block"
+    assert match, f"{PAGE.name} lacks the {BEGIN} … {END} block"
     assert match.group(1).strip() == columns.readme_section().strip(), (
-        "README's data dictionary is stale: paste the output of `python -m sim.runs.columns`"
+        "docs/reference/data-dictionary.md is stale: paste the output of "
+        "`python -m sim.runs.columns` between its markers"
     )
 
 
