@@ -164,6 +164,9 @@ def running(job_id: str, env: dict[str, str]) -> list[str]:
     return out.split()
 
 
+WAIT = 180  # s: Hydra, submitit and sbatch start slowly on a loaded 2-core machine
+
+
 def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -248,9 +251,9 @@ def test_sweeps_on_slurm_match_the_basic_launcher(slurm: dict[str, str], tmp_pat
     proc = multirun(out, [*SWEEP, *SLURM], env)
     try:
         job = wait_until(
-            lambda: next(iter(array_ids(out / ".submitit")), None), 60, "the sbatch array"
+            lambda: next(iter(array_ids(out / ".submitit")), None), WAIT, "the sbatch array"
         )
-        element = wait_until(lambda: running(job, env), 60, "a running element")[0]
+        element = wait_until(lambda: running(job, env), WAIT, "a running element")[0]
         subprocess.run(["scancel", element], env=env, check=True)
         first = finish(proc, ok=False)
     finally:
