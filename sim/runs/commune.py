@@ -126,17 +126,8 @@ def allowed() -> str:
 def resolve(value: Any) -> Path:
     """The file `commune=` names: a shipped name (`example`) or a path ending in .yaml/.yml;
     ConfigError naming `commune` otherwise, as `ensemble=` and `scenarios=` do."""
-    if not isinstance(value, str) or not value:
-        raise ConfigError("commune", value, allowed())
-    if value.endswith((".yaml", ".yml")):
-        path = Path(value).expanduser()
-        if not path.is_file():
-            raise ConfigError("commune", value, f"{allowed()} (no such file: {path})")
-        return path
-    path = folder() / f"{value}.yaml"
-    if "/" in value or not path.is_file():
-        raise ConfigError("commune", value, allowed() + presets.suggestion(value, names()))
-    return path
+    suffixes = (".yaml", ".yml")
+    return presets.shipped_or_path("commune", value, folder(), suffixes, allowed(), names())
 
 
 def load(value: str) -> Commune:

@@ -64,17 +64,7 @@ def allowed() -> str:
 
 def resolve(value: Any) -> Path:
     """The file `ensemble=` names; ConfigError naming `ensemble` otherwise."""
-    if not isinstance(value, str) or not value:
-        raise ConfigError("ensemble", value, allowed())
-    if value.endswith(".parquet"):
-        path = Path(value).expanduser()
-        if not path.is_file():
-            raise ConfigError("ensemble", value, f"{allowed()} (no such file: {path})")
-        return path
-    path = folder() / f"{value}.parquet"
-    if "/" in value or not path.is_file():
-        raise ConfigError("ensemble", value, allowed() + presets.suggestion(value, names()))
-    return path
+    return presets.shipped_or_path("ensemble", value, folder(), (".parquet",), allowed(), names())
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

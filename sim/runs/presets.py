@@ -57,6 +57,24 @@ class ScenarioFileError(ConfigError):
             self.args = (f"scenario file {where}: '{key}' got {value!r}; allowed: {allowed}",)
 
 
+def shipped_or_path(field: str, value: Any, folder: Path, suffixes: tuple[str, ...],
+                    allowed: str, shipped: list[str]) -> Path:  # fmt: skip
+    """The file a `field=` setting names: a path ending in one of `suffixes`, or the name of a
+    file shipped in `folder` (`folder/<name><suffixes[0]>`); ConfigError naming `field`, with
+    what is `allowed` and the closest shipped name, otherwise (`ensemble=`, `commune=`)."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(field, value, allowed)
+    if value.endswith(suffixes):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ConfigError(field, value, f"{allowed} (no such file: {path})")
+        return path
+    path = folder / f"{value}{suffixes[0]}"
+    if "/" in value or not path.is_file():
+        raise ConfigError(field, value, allowed + suggestion(value, shipped))
+    return path
+
+
 def suggestion(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest of `choices`, or '' when none is close."""
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)

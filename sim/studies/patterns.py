@@ -413,6 +413,7 @@ def breach_exposure(seeds: Sequence[int]) -> dict[str, Any]:
 # ---- P8 ------------------------------------------------------------------------------------------
 UNDER_RESOURCED = {"resources.budget": 0.4, "resources.dga_hours": 30.0,
                    "resources.staff_hours": 12.0}  # P8 rev. 3: a level below h*  # fmt: skip
+COSTLESS = {**UNDER_RESOURCED, **boundary.OPEN_COSTS_REMOVED}  # P8's counterfactual there
 
 
 def p8(seeds: Sequence[int], locate_boundary: bool = False) -> dict[str, Any]:
@@ -421,15 +422,14 @@ def p8(seeds: Sequence[int], locate_boundary: bool = False) -> dict[str, Any]:
     per DGA, 12 h per department) phasing does at least as well, and only because of
     openness's own costs: without them combining wins there too. `locate_boundary` also finds
     h* at budget 0.4 (sim/studies/boundary.py; `+experiment=boundary` does every budget)."""
-    free = {**UNDER_RESOURCED, **boundary.OPEN_COSTS_REMOVED}
-    prefetch(cases("p8") + [(k, ch) for k in ("combined", "phased") for ch in (free,)], seeds, 1)
+    prefetch(cases("p8"), seeds, 1)
     out: dict[str, Any] = {}
     adequate = finals("combined", seeds) - finals("phased", seeds)
     tight = finals("combined", seeds, **TIGHT) - finals("phased", seeds, **TIGHT)
     short = finals("combined", seeds, **UNDER_RESOURCED) - finals(
         "phased", seeds, **UNDER_RESOURCED
     )
-    costless = finals("combined", seeds, **free) - finals("phased", seeds, **free)
+    costless = finals("combined", seeds, **COSTLESS) - finals("phased", seeds, **COSTLESS)
     _share(out, "adequate_combined_beats_phased", adequate > 0)
     _share(out, "tight_phased_at_least_combined", tight <= 0)
     _share(out, "under_resourced_phased_at_least_combined", short <= 0)
@@ -473,6 +473,8 @@ def cases(name: str) -> list[tuple[str, dict[str, Any]]]:
         + [("open", {"parameters.push": v}) for v in (0.0, 1.0)],
         "p7": [("proactive", TECHNO_PUSH), ("proactive", {**TECHNO_PUSH, **TIGHT})]
         + [(k, ch) for k in PRESETS for ch in BREACH_LEVELS],
-        "p8": [(k, ch) for k in ("combined", "phased") for ch in (TIGHT, UNDER_RESOURCED)],
+        "p8": [
+            (k, ch) for k in ("combined", "phased") for ch in (TIGHT, UNDER_RESOURCED, COSTLESS)
+        ],
     }
     return base + extra.get(name, [])
